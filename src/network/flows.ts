@@ -1,0 +1,207 @@
+/**
+ * Flow-level network: each transfer is a flow over a path of links. A flow first waits
+ * out its path latency, then joins the sharing (as in SimGrid's CM02 model); concurrent
+ * flows share links max-min fairly. When flows join or leave, only the connected
+ * component of flows and links they touch is re-solved, once per instant (LATE priority),
+ * and only the flows in it get new completion events.
+ */
+import { Engine, Priority, type TimerHandle } from '../engine/engine';
+import { SimEvent } from '../engine/events';
+import { maxMinRates } from './maxmin';
+
+export interface FlowStats {
+  readonly bytes: number;
+  readonly startS: number;
+  readonly endS: number;
+}
+
+export class FlowCancelled extends Error {}
+
+/** A transfer in flight. `done` succeeds at completion, or fails if the flow is cancelled. */
+export class Flow {
+  remainingBytes: number;
+  rateBytesPerS = 0;
+  lastUpdateS = 0;
+  completion: TimerHandle = -1;
+  started = false;
+  finished = false;
+  /** Scratch mark for component search. */
+  mark = 0;
+  constructor(
+    readonly id: number,
+    readonly links: Int32Array,
+    readonly bytes: number,
+    readonly boundBytesPerS: number,
+    readonly startS: number,
+    readonly done: SimEvent<FlowStats>,
+  ) {
+    this.remainingBytes = bytes;
+  }
+  get bound(): number {
+    return this.boundBytesPerS;
+  }
+}
+
+/** A flow is complete when less than this fraction of its bytes is left (float round-off). */
+const DONE_TOLERANCE = 1e-9;
+
+export class FlowNetwork {
+  readonly capacity: Float64Array;
+  /** Bytes delivered across each link (a flow counts on every link of its path). */
+  readonly bytesCarried: Float64Array;
+  private readonly onLink: Set<Flow>[];
+  private readonly dirtyLinks = new Set<number>();
+  private solvePending = false;
+  private nextId = 0;
+  private markEpoch = 0;
+  activeFlows = 0;
+  solves = 0;
+
+  constructor(private readonly engine: Engine, capacityBytesPerS: ArrayLike<number>) {
+    this.capacity = Float64Array.from(capacityBytesPerS);
+    this.bytesCarried = new Float64Array(this.capacity.length);
+    this.onLink = Array.from({ length: this.capacity.length }, () => new Set<Flow>());
+  }
+
+  /**
+   * Starts a transfer of `bytes` over `links` after `latencyS`. `boundBytesPerS` caps the
+   * flow's rate (e.g. TCP window / RTT). Zero-byte flows complete after the latency alone.
+   */
+  start(links: Int32Array, bytes: number, latencyS: number, boundBytesPerS = Infinity): Flow {
+    if (!(bytes >= 0) || !(latencyS >= 0)) throw new Error(`invalid flow: ${bytes} bytes, latency ${latencyS} s`);
+    const flow = new Flow(this.nextId++, links, bytes, boundBytesPerS, this.engine.now, new SimEvent<FlowStats>(this.engine));
+    this.engine.schedule(latencyS, this.join, flow);
+    return flow;
+  }
+
+  /** Stops a flow: it releases its links and `done` fails with FlowCancelled. */
+  cancel(flow: Flow, reason = 'cancelled'): void {
+    if (flow.finished) return;
+    flow.finished = true;
+    if (flow.started) {
+      this.settle(flow);
+      this.detach(flow);
+      this.account(flow, flow.bytes - flow.remainingBytes);
+    }
+    flow.done.defuse();
+    flow.done.fail(new FlowCancelled(reason));
+  }
+
+  /** Changes a link's capacity (0 = down; flows on it stall until it comes back or they are cancelled). */
+  setCapacity(link: number, bytesPerS: number): void {
+    this.capacity[link] = bytesPerS;
+    this.markDirty(link);
+  }
+
+  flowsOn(link: number): ReadonlySet<Flow> {
+    return this.onLink[link];
+  }
+
+  private readonly join = (flow: Flow): void => {
+    if (flow.finished) return;
+    flow.started = true;
+    flow.lastUpdateS = this.engine.now;
+    if (flow.bytes === 0 || flow.links.length === 0 && flow.boundBytesPerS === Infinity) {
+      this.finish(flow);
+      return;
+    }
+    this.activeFlows++;
+    for (const l of flow.links) {
+      this.onLink[l].add(flow);
+      this.markDirty(l);
+    }
+    if (flow.links.length === 0) this.solveFlows([flow]);
+  };
+
+  private markDirty(link: number): void {
+    this.dirtyLinks.add(link);
+    if (!this.solvePending) {
+      this.solvePending = true;
+      this.engine.schedule(0, this.solve, undefined, Priority.LATE);
+    }
+  }
+
+  /** Re-solves the component reachable from the dirty links. */
+  private readonly solve = (): void => {
+    this.solvePending = false;
+    const epoch = ++this.markEpoch;
+    const stack = [...this.dirtyLinks];
+    this.dirtyLinks.clear();
+    const seenLinks = new Set<number>(stack);
+    const component: Flow[] = [];
+    while (stack.length > 0) {
+      const l = stack.pop()!;
+      for (const f of this.onLink[l]) {
+        if (f.mark === epoch) continue;
+        f.mark = epoch;
+        component.push(f);
+        for (const m of f.links) {
+          if (!seenLinks.has(m)) {
+            seenLinks.add(m);
+            stack.push(m);
+          }
+        }
+      }
+    }
+    if (component.length > 0) this.solveFlows(component);
+  };
+
+  private solveFlows(component: Flow[]): void {
+    this.solves++;
+    // Deterministic order whatever the traversal: by flow id.
+    component.sort((a, b) => a.id - b.id);
+    for (const f of component) this.settle(f);
+    const rates = maxMinRates(this.capacity, component);
+    const now = this.engine.now;
+    for (let i = 0; i < component.length; i++) {
+      const f = component[i];
+      const rate = rates[i];
+      if (rate === f.rateBytesPerS && f.completion >= 0) continue;
+      f.rateBytesPerS = rate;
+      if (f.completion >= 0) this.engine.cancel(f.completion);
+      f.completion = rate > 0 ? this.engine.at(now + f.remainingBytes / rate, this.complete, f) : -1;
+    }
+  }
+
+  private readonly complete = (flow: Flow): void => {
+    flow.completion = -1;
+    if (flow.finished) return;
+    this.settle(flow);
+    if (flow.remainingBytes > DONE_TOLERANCE * flow.bytes) {
+      // Round-off left a sliver: reschedule rather than finish early.
+      flow.completion = this.engine.at(this.engine.now + flow.remainingBytes / flow.rateBytesPerS, this.complete, flow);
+      return;
+    }
+    flow.remainingBytes = 0;
+    this.detach(flow);
+    this.finish(flow);
+  };
+
+  private finish(flow: Flow): void {
+    flow.finished = true;
+    this.account(flow, flow.bytes);
+    flow.done.succeed({ bytes: flow.bytes, startS: flow.startS, endS: this.engine.now });
+  }
+
+  private detach(flow: Flow): void {
+    if (flow.completion >= 0) this.engine.cancel(flow.completion);
+    flow.completion = -1;
+    this.activeFlows--;
+    for (const l of flow.links) {
+      this.onLink[l].delete(flow);
+      this.markDirty(l);
+    }
+  }
+
+  private settle(flow: Flow): void {
+    const now = this.engine.now;
+    if (flow.rateBytesPerS > 0 && now > flow.lastUpdateS) {
+      flow.remainingBytes = Math.max(0, flow.remainingBytes - flow.rateBytesPerS * (now - flow.lastUpdateS));
+    }
+    flow.lastUpdateS = now;
+  }
+
+  private account(flow: Flow, bytes: number): void {
+    for (const l of flow.links) this.bytesCarried[l] += bytes;
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Max-min fair rates by progressive filling (Bertsekas & Gallager, Data Networks §6.5;
+ * the algorithm of SimGrid's lmm solver without weights): all unfrozen flows grow at the
+ * same rate until a link saturates or a flow reaches its own bound; the flows stopped by
+ * that event freeze at the current level, and filling continues with the rest.
+ */
+export interface SolverFlow {
+  /** Indices of the links the flow crosses. */
+  readonly links: ArrayLike<number>;
+  /** Upper bound on the flow's rate in bytes/s (Infinity if none), e.g. a TCP window cap. */
+  readonly bound: number;
+}
+
+/** A link counts as saturated when less than this fraction of its capacity is left. */
+const SATURATION_TOLERANCE = 1e-12;
+
+let remaining = new Float64Array(0);
+let active = new Int32Array(0); // unfrozen flows per link
+let capacityAt = new Float64Array(0);
+
+/**
+ * Max-min fair rate of each flow (bytes/s) given link capacities (bytes/s). A flow that
+ * crosses no link gets its bound. Returns rates in `out` (allocated if absent).
+ */
+export function maxMinRates(capacity: ArrayLike<number>, flows: readonly SolverFlow[], out?: Float64Array): Float64Array {
+  const n = flows.length;
+  const rates = out ?? new Float64Array(n);
+  if (remaining.length < capacity.length) {
+    remaining = new Float64Array(capacity.length);
+    active = new Int32Array(capacity.length);
+    capacityAt = new Float64Array(capacity.length);
+  }
+  // Collect the links in use, in first-seen order.
+  const used: number[] = [];
+  for (let f = 0; f < n; f++) {
+    const links = flows[f].links;
+    for (let j = 0; j < links.length; j++) {
+      const l = links[j];
+      if (active[l] === 0) {
+        used.push(l);
+        remaining[l] = capacity[l];
+        capacityAt[l] = capacity[l];
+      }
+      active[l]++;
+    }
+  }
+  const frozen = new Uint8Array(n);
+  let unfrozen = n;
+  let level = 0;
+  while (unfrozen > 0) {
+    // The smallest increment that saturates a link or hits a flow bound.
+    let delta = Infinity;
+    for (const l of used) if (active[l] > 0) delta = Math.min(delta, remaining[l] / active[l]);
+    for (let f = 0; f < n; f++) if (!frozen[f]) delta = Math.min(delta, flows[f].bound - level);
+    if (delta === Infinity) {
+      // Only unbounded flows crossing no link are left.
+      for (let f = 0; f < n; f++) if (!frozen[f]) rates[f] = Infinity;
+      break;
+    }
+    level += delta;
+    for (const l of used) if (active[l] > 0) remaining[l] -= delta * active[l];
+    // Freeze every flow on a saturated link or at its bound.
+    for (let f = 0; f < n; f++) {
+      if (frozen[f]) continue;
+      const flow = flows[f];
+      let stop = flow.bound !== Infinity && flow.bound - level <= SATURATION_TOLERANCE * Math.max(flow.bound, 1);
+      const links = flow.links;
+      for (let j = 0; !stop && j < links.length; j++) {
+        const l = links[j];
+        stop = remaining[links[j]] <= SATURATION_TOLERANCE * capacityAt[l];
+      }
+      if (!stop) continue;
+      frozen[f] = 1;
+      unfrozen--;
+      rates[f] = Math.min(level, flow.bound);
+      for (let j = 0; j < links.length; j++) active[links[j]]--;
+    }
+  }
+  for (const l of used) active[l] = 0;
+  return rates;
+}
