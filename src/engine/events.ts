@@ -103,7 +103,7 @@ export function anyOf(engine: Engine, events: readonly SimEvent<any>[]): SimEven
 }
 
 export class Interrupt extends Error {
-  constructor(readonly cause: unknown) {
+  constructor(override readonly cause: unknown) {
     super('interrupted');
   }
 }
@@ -132,7 +132,11 @@ export class Process<T> extends SimEvent<T> {
       0,
       () => {
         if (!this.alive) return;
-        if (this.waitingOn) this.waitingOn.off(this.resume);
+        // The abandoned event may still fail (e.g. its flows are cancelled): nobody waits for it now.
+        if (this.waitingOn) {
+          this.waitingOn.off(this.resume);
+          this.waitingOn.defuse();
+        }
         this.waitingOn = null;
         this.step({ error: new Interrupt(cause) });
       },

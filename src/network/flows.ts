@@ -167,9 +167,11 @@ export class FlowNetwork {
     flow.completion = -1;
     if (flow.finished) return;
     this.settle(flow);
-    if (flow.remainingBytes > DONE_TOLERANCE * flow.bytes) {
-      // Round-off left a sliver: reschedule rather than finish early.
-      flow.completion = this.engine.at(this.engine.now + flow.remainingBytes / flow.rateBytesPerS, this.complete, flow);
+    const now = this.engine.now;
+    const finishAt = now + flow.remainingBytes / flow.rateBytesPerS;
+    // Round-off can leave a sliver: reschedule, unless the sliver is below the clock's resolution.
+    if (flow.remainingBytes > DONE_TOLERANCE * flow.bytes && finishAt > now) {
+      flow.completion = this.engine.at(finishAt, this.complete, flow);
       return;
     }
     flow.remainingBytes = 0;

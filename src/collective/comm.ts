@@ -1,0 +1,75 @@
+/**
+ * What strategies use to move bytes: point-to-point sends between nodes and transfers on a
+ * node's internal link, all tracked in a scope so that an aborted step can cancel them.
+ */
+import type { Engine } from '../engine/engine';
+import { SimEvent } from '../engine/events';
+import { FlowCancelled, type Flow, type FlowNetwork, type FlowStats } from '../network/flows';
+import type { Platform, Route } from '../platform/platform';
+import type { Acc } from '../metrics/acc';
+
+export class Scope {
+  private readonly flows = new Set<Flow>();
+  aborted = false;
+  constructor(private readonly net: FlowNetwork) {}
+  track(flow: Flow): void {
+    this.flows.add(flow);
+    flow.done.on(() => this.flows.delete(flow));
+  }
+  /** Cancels every flow still in flight; later completions of this scope are ignored. */
+  abort(reason: string): void {
+    this.aborted = true;
+    for (const f of [...this.flows]) this.net.cancel(f, reason);
+    this.flows.clear();
+  }
+}
+
+export class Comm {
+  constructor(
+    readonly engine: Engine,
+    readonly net: FlowNetwork,
+    readonly platform: Platform,
+    readonly streams: number,
+    readonly scope: Scope,
+    /** Where delivered bytes are counted, by link class. */
+    readonly acc: Acc,
+  ) {}
+
+  /** The same network and scope, counting bytes into another account. */
+  withAcc(acc: Acc): Comm {
+    return new Comm(this.engine, this.net, this.platform, this.streams, this.scope, acc);
+  }
+
+  /**
+   * Sends `bytes` from node a to node b as one flow. `latencyS` defaults to the route's
+   * one-way latency; `rails` parallel transfers (one per GPU rail) multiply the TCP window cap.
+   */
+  send(a: number, b: number, bytes: number, opts: { latencyS?: number; rails?: number } = {}): SimEvent<FlowStats> {
+    const route = a === b ? this.platform.intraRoute(a) : this.platform.route(a, b);
+    return this.flow(route, bytes, opts.latencyS ?? route.latencyS, opts.rails ?? 1);
+  }
+
+  /** A transfer on node's internal GPU-to-GPU link (one GPU's share of an intra-node collective). */
+  intra(node: number, bytes: number, latencyS: number): SimEvent<FlowStats> {
+    return this.flow(this.platform.intraRoute(node), bytes, latencyS, 1);
+  }
+
+  route(a: number, b: number): Route {
+    return a === b ? this.platform.intraRoute(a) : this.platform.route(a, b);
+  }
+
+  private flow(route: Route, bytes: number, latencyS: number, rails: number): SimEvent<FlowStats> {
+    if (this.scope.aborted) {
+      // Work of an aborted step that is still unwinding: fail at once, move nothing.
+      return new SimEvent<FlowStats>(this.engine).defuse().fail(new FlowCancelled('scope aborted'));
+    }
+    const bound = route.streamCapBytesPerS * this.streams * rails;
+    const f = this.net.start(route.links, bytes, latencyS, bound);
+    this.scope.track(f);
+    const { acc, platform } = this;
+    f.done.on((ev) => {
+      if (ev.ok) for (const l of route.links) acc.addBytes(platform.linkClass[l], bytes);
+    });
+    return f.done;
+  }
+}

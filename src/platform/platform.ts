@@ -1,0 +1,150 @@
+/**
+ * The platform: nodes and links built from a topology (SimGrid's "platform as data").
+ * Every node has an internal GPU-to-GPU link and a NIC (up and down) to its site fabric;
+ * every site has a WAN access link per direction; measured region pairs get a link of
+ * their own. Routes between nodes are computed on demand and cached.
+ */
+import type { GpuSpec } from '../compute/gpu';
+import type { NodeGroupSpec, SiteKind, SiteSpec, Topology } from '../scenario/types';
+import type { RegionMatrix } from '../compute/catalog';
+
+export type LinkClass = 'intra-node' | 'nic' | 'fabric' | 'wan-access' | 'wan-path';
+export const LINK_CLASSES: readonly LinkClass[] = ['intra-node', 'nic', 'fabric', 'wan-access', 'wan-path'];
+
+export interface NodeInfo {
+  readonly id: number;
+  readonly name: string;
+  readonly site: number;
+  readonly siteKind: SiteKind;
+  readonly spec: NodeGroupSpec;
+  readonly gpu: GpuSpec;
+  readonly gpus: number;
+  /** Link ids. */
+  readonly intraLink: number;
+  readonly nicUp: number;
+  readonly nicDown: number;
+}
+
+export interface SiteInfo {
+  readonly index: number;
+  readonly spec: SiteSpec;
+  readonly nodes: readonly number[];
+  readonly fabricLink: number | null;
+  readonly wanUp: number;
+  readonly wanDown: number;
+}
+
+export interface Route {
+  readonly links: Int32Array;
+  /** One-way latency. */
+  readonly latencyS: number;
+  /** Rate cap of one TCP stream on this route (window / RTT); Infinity inside a site. */
+  readonly streamCapBytesPerS: number;
+  readonly crossesWan: boolean;
+}
+
+export class Platform {
+  readonly nodes: NodeInfo[] = [];
+  readonly sites: SiteInfo[] = [];
+  readonly capacity: number[] = [];
+  readonly linkClass: LinkClass[] = [];
+  readonly linkName: string[] = [];
+  private readonly routes = new Map<number, Route>();
+  private readonly pairLinks = new Map<string, number>();
+
+  constructor(readonly topology: Topology, private readonly regions: RegionMatrix) {
+    topology.sites.forEach((site, s) => {
+      const nodes: number[] = [];
+      let nicTotal = 0;
+      for (const group of site.nodes) {
+        for (let i = 0; i < group.count; i++) {
+          const id = this.nodes.length;
+          const name = `${site.name}/n${nodes.length}`;
+          const perGpu = group.intraNode.bandwidthBytesPerS;
+          this.nodes.push({
+            id, name, site: s, siteKind: site.kind, spec: group, gpu: group.gpu, gpus: group.gpusPerNode,
+            intraLink: this.link(perGpu, 'intra-node', `${name}/intra`),
+            nicUp: this.link(group.nicBytesPerS, 'nic', `${name}/nic-up`),
+            nicDown: this.link(group.nicBytesPerS, 'nic', `${name}/nic-down`),
+          });
+          nodes.push(id);
+          nicTotal += group.nicBytesPerS;
+        }
+      }
+      const fabricLink = site.fabric.oversubscription > 1 && nodes.length > 1
+        ? this.link(nicTotal / site.fabric.oversubscription, 'fabric', `${site.name}/fabric`) : null;
+      this.sites.push({
+        index: s, spec: site, nodes, fabricLink,
+        wanUp: this.link(site.wan.uplinkBytesPerS, 'wan-access', `${site.name}/wan-up`),
+        wanDown: this.link(site.wan.downlinkBytesPerS, 'wan-access', `${site.name}/wan-down`),
+      });
+    });
+    // Measured region pairs get one directed link each, shared by all sites of the pair
+    // (the inter-region path); all links exist before the network is built.
+    if (topology.wan.matrix) {
+      const used = [...new Set(topology.sites.map((s) => s.region).filter((r): r is string => r !== null))];
+      for (const ra of used) for (const rb of used) this.pairLink(ra, rb);
+    }
+  }
+
+  get gpuCount(): number {
+    return this.nodes.reduce((n, node) => n + node.gpus, 0);
+  }
+
+  /** The route from node a to node b (a ≠ b). */
+  route(a: number, b: number): Route {
+    const key = a * this.nodes.length + b;
+    let r = this.routes.get(key);
+    if (!r) {
+      r = this.buildRoute(this.nodes[a], this.nodes[b]);
+      this.routes.set(key, r);
+    }
+    return r;
+  }
+
+  /** Route of a collective phase inside one node (its GPU-to-GPU link). */
+  intraRoute(node: number): Route {
+    const n = this.nodes[node];
+    return { links: Int32Array.of(n.intraLink), latencyS: n.spec.intraNode.latencyS, streamCapBytesPerS: Infinity, crossesWan: false };
+  }
+
+  private buildRoute(a: NodeInfo, b: NodeInfo): Route {
+    if (a.id === b.id) return this.intraRoute(a.id);
+    const sa = this.sites[a.site], sb = this.sites[b.site];
+    if (a.site === b.site) {
+      const links = sa.fabricLink === null ? [a.nicUp, b.nicDown] : [a.nicUp, sa.fabricLink, b.nicDown];
+      return { links: Int32Array.from(links), latencyS: sa.spec.fabric.latencyS, streamCapBytesPerS: Infinity, crossesWan: false };
+    }
+    const links = [a.nicUp, sa.wanUp];
+    const ra = sa.spec.region, rb = sb.spec.region;
+    const wan = this.topology.wan;
+    let latencyS: number;
+    if (wan.matrix && ra !== null && rb !== null) {
+      links.push(this.pairLink(ra, rb));
+      latencyS = this.regions.rttS(ra, rb) / 2;
+    } else {
+      latencyS = sa.spec.wan.latencyS + wan.backboneLatencyS + sb.spec.wan.latencyS;
+    }
+    links.push(sb.wanDown, b.nicDown);
+    const rtt = 2 * latencyS;
+    const streamCap = wan.tcpWindowBytes === null || rtt === 0 ? Infinity : wan.tcpWindowBytes / rtt;
+    return { links: Int32Array.from(links), latencyS, streamCapBytesPerS: streamCap, crossesWan: true };
+  }
+
+  private pairLink(ra: string, rb: string): number {
+    const key = `${ra}->${rb}`;
+    let id = this.pairLinks.get(key);
+    if (id === undefined) {
+      id = this.link(this.regions.bandwidthBytesPerS(ra, rb), 'wan-path', key);
+      this.pairLinks.set(key, id);
+    }
+    return id;
+  }
+
+  private link(capacityBytesPerS: number, cls: LinkClass, name: string): number {
+    this.capacity.push(capacityBytesPerS);
+    this.linkClass.push(cls);
+    this.linkName.push(name);
+    return this.capacity.length - 1;
+  }
+}

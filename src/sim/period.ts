@@ -1,0 +1,74 @@
+/**
+ * One period of training, simulated in detail: a synchronous step, or a DiLoCo outer round
+ * (H inner steps in every group, then the outer all-reduce of pseudo-gradients).
+ * Inside a round, a group's inner steps are fast-forwarded once two consecutive steps
+ * take the same time (nothing else changes inside the group).
+ */
+import { allOf, spawn, timeout, type SimEvent } from '../engine/events';
+import type { Comm } from '../collective/comm';
+import { allReduce } from '../collective/allreduce';
+import { Acc } from '../metrics/acc';
+import { groupStep, type StepEnv } from '../strategy/step';
+import type { GroupPlan, Layout } from '../strategy/layout';
+
+/** Two step durations are "the same" within this relative tolerance. */
+export const STEADY_TOLERANCE = 1e-9;
+
+export interface PeriodEnv extends StepEnv {
+  readonly fastForward: boolean;
+  /** Bytes of the pseudo-gradient each group contributes to the outer all-reduce. */
+  readonly outerBytes: number;
+  /** Time to compress + decompress the pseudo-gradient on a node. */
+  readonly compressionS: (node: number) => number;
+}
+
+/** Streaming DiLoCo keeps one outer all-reduce in flight across rounds. */
+export interface RoundState {
+  pendingSync: SimEvent<void> | null;
+}
+
+function* innerSteps(env: PeriodEnv, comm: Comm, g: GroupPlan, steps: number, acc: Acc) {
+  let last = -1;
+  for (let h = 0; h < steps; h++) {
+    const stepAcc = new Acc(acc.nodes);
+    const t = env.engine.now;
+    yield groupStep(env, comm.withAcc(stepAcc), g, stepAcc);
+    const d = env.engine.now - t;
+    acc.add(stepAcc);
+    if (env.fastForward && h >= 1 && Math.abs(d - last) <= STEADY_TOLERANCE * d) {
+      const k = steps - h - 1;
+      yield timeout(env.engine, k * d);
+      acc.add(stepAcc, k);
+      return;
+    }
+    last = d;
+  }
+}
+
+function* outerSync(env: PeriodEnv, comm: Comm, layout: Layout) {
+  const nodes = layout.groups.flatMap((g) => g.nodes);
+  yield timeout(env.engine, Math.max(...nodes.map(env.compressionS)));
+  const rails = Math.min(...nodes.map((n) => env.platform.nodes[n].gpus));
+  yield allReduce(comm, layout.groups.map((g) => g.nodes), env.outerBytes, { algo: 'hierarchical', rails, mode: env.ringMode });
+}
+
+/** Runs one period; fills `acc` and returns the tokens it trained. */
+export function* period(env: PeriodEnv, comm: Comm, layout: Layout, acc: Acc, state: RoundState) {
+  const { engine, strategy } = env;
+  const diloco = strategy.diloco;
+  if (!diloco) {
+    yield groupStep(env, comm, layout.groups[0], acc);
+    return layout.tokensPerStep;
+  }
+  yield allOf(engine, layout.groups.map((g) => spawn(engine, innerSteps(env, comm, g, diloco.innerSteps, acc))));
+  if (layout.groups.length > 1) {
+    const t = engine.now;
+    if (state.pendingSync) yield state.pendingSync;
+    const sync = spawn(engine, outerSync(env, comm, layout));
+    if (diloco.streaming) state.pendingSync = sync;
+    else yield sync;
+    const exposed = engine.now - t;
+    for (const g of layout.groups) for (const n of g.nodes) acc.comm[n] += exposed;
+  }
+  return layout.tokensPerStep * diloco.innerSteps;
+}

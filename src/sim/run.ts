@@ -1,0 +1,395 @@
+/**
+ * Simulates one system (a RunSpec) training the scenario's model: builds the platform and
+ * network, installs faults, and runs the trainer process period after period until the
+ * token budget is reached. Periods are simulated in detail until two in a row with the
+ * same membership take the same time; then whole blocks of identical periods are
+ * fast-forwarded, cut short by any fault event.
+ */
+import { Engine } from '../engine/engine';
+import { anyOf, Interrupt, SimEvent, spawn, timeout, type Process } from '../engine/events';
+import { FlowNetwork } from '../network/flows';
+import { Platform } from '../platform/platform';
+import { Comm, Scope } from '../collective/comm';
+import { Acc } from '../metrics/acc';
+import { buildLayout, InfeasibleLayout, type Layout } from '../strategy/layout';
+import { installFaults, youngInterval } from '../faults/faults';
+import { period, STEADY_TOLERANCE, type PeriodEnv, type RoundState } from './period';
+import type { RunSpec, Scenario } from '../scenario/types';
+import type { RegionMatrix } from '../compute/catalog';
+import { paramCount } from '../workload/model';
+import { flopsPerToken } from '../workload/flops';
+import { summarizeRun, type RunSummary } from '../metrics/summary';
+import type { RingMode } from '../collective/allreduce';
+
+export interface TimeseriesRow {
+  readonly run: string;
+  readonly timeS: number;
+  readonly tokens: number;
+  readonly effectiveTokens: number;
+  readonly tokensLost: number;
+  readonly activeNodes: number;
+  readonly activeGpus: number;
+  readonly periodS: number;
+  readonly throughputTokensPerS: number;
+  readonly event: string;
+}
+
+export interface RunOptions {
+  readonly seed: number;
+  readonly regions: RegionMatrix;
+  readonly onRow?: (row: TimeseriesRow) => void;
+  readonly onProgress?: (fraction: number) => void;
+  readonly ringMode?: RingMode;
+}
+
+/** Mutable state of a run, kept in one place (the imperative shell around the pure models). */
+export class RunState {
+  readonly engine: Engine;
+  readonly platform: Platform;
+  readonly net: FlowNetwork;
+  /** Work committed (survives failures). */
+  readonly committed: Acc;
+  /** Work since the last checkpoint (lost if the job rolls back). */
+  readonly pending: Acc;
+  /** Per node: seconds lost to failures (restarts, rolled-back work, dead periods). */
+  readonly failureS: Float64Array;
+  readonly checkpointS: Float64Array;
+  /** Per node: seconds online (paid for) so far, and when the current online stretch began. */
+  readonly onlineS: Float64Array;
+  private readonly onlineSince: Float64Array;
+  /** Down reasons per node: bit 1 failure, bit 2 churn. */
+  private readonly downMask: Uint8Array;
+  /** Elastic joiners fetching the model; not ready yet. */
+  private readonly syncing = new Set<number>();
+  tokensDone = 0;
+  tokensLost = 0;
+  checkpointTokens = 0;
+  lastCheckpointS = 0;
+  failures = 0;
+  churnEvents = 0;
+  restarts = 0;
+  /** Nodes that went down since the current period started (elastic accounting). */
+  downInPeriod = new Set<number>();
+  membershipChanged = new SimEvent<void>(null as unknown as Engine);
+  currentLayout: Layout | null = null;
+  trainer: Process<void> | null = null;
+
+  constructor(readonly scenario: Scenario, readonly spec: RunSpec, readonly opts: RunOptions) {
+    this.engine = new Engine(opts.seed);
+    this.platform = new Platform(spec.topology, opts.regions);
+    this.net = new FlowNetwork(this.engine, this.platform.capacity);
+    const n = this.platform.nodes.length;
+    this.committed = new Acc(n);
+    this.pending = new Acc(n);
+    this.failureS = new Float64Array(n);
+    this.checkpointS = new Float64Array(n);
+    this.onlineS = new Float64Array(n);
+    this.onlineSince = new Float64Array(n);
+    this.downMask = new Uint8Array(n);
+    this.membershipChanged = new SimEvent<void>(this.engine);
+  }
+
+  get elastic(): boolean {
+    return this.spec.strategy.recovery === 'elastic';
+  }
+
+  isUp(node: number): boolean {
+    return this.downMask[node] === 0;
+  }
+
+  readyNodes(): number[] {
+    return this.platform.nodes.map((n) => n.id).filter((id) => this.downMask[id] === 0 && !this.syncing.has(id));
+  }
+
+  setDown(node: number, bit: number): void {
+    const was = this.downMask[node];
+    this.downMask[node] |= bit;
+    if (was === 0) {
+      this.onlineS[node] += this.engine.now - this.onlineSince[node];
+      this.downInPeriod.add(node);
+      this.syncing.delete(node);
+      this.signalChange();
+    }
+  }
+
+  setUp(node: number, bit: number, ready: boolean): void {
+    const was = this.downMask[node];
+    this.downMask[node] &= ~bit;
+    if (was !== 0 && this.downMask[node] === 0) {
+      this.onlineSince[node] = this.engine.now;
+      if (!ready) this.syncing.add(node);
+      else this.signalChange();
+    }
+  }
+
+  markReady(node: number): void {
+    if (this.syncing.delete(node)) this.signalChange();
+  }
+
+  private signalChange(): void {
+    const ev = this.membershipChanged;
+    this.membershipChanged = new SimEvent<void>(this.engine);
+    ev.succeed(undefined);
+  }
+
+  /** Closes the online stretches at the end of the run. */
+  finishOnline(): void {
+    for (let i = 0; i < this.downMask.length; i++) {
+      if (this.downMask[i] === 0) this.onlineS[i] += this.engine.now - this.onlineSince[i];
+      this.onlineSince[i] = this.engine.now;
+    }
+  }
+
+  /** Moves the work since the last checkpoint into the failure account (rollback). */
+  rollback(): void {
+    for (let i = 0; i < this.pending.nodes; i++) {
+      this.failureS[i] += this.pending.compute[i] + this.pending.comm[i] + this.pending.bubble[i];
+    }
+    // Bytes were moved even though the work is lost.
+    for (let c = 0; c < this.pending.bytesByClass.length; c++) this.committed.bytesByClass[c] += this.pending.bytesByClass[c];
+    this.tokensLost += this.tokensDone - this.checkpointTokens;
+    this.tokensDone = this.checkpointTokens;
+    this.pending.clear();
+  }
+
+  commit(): void {
+    this.committed.add(this.pending);
+    this.pending.clear();
+  }
+}
+
+interface Steady {
+  readonly key: string;
+  readonly durationS: number;
+  readonly tokens: number;
+  readonly acc: Acc;
+}
+
+export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions): RunSummary {
+  const rs = new RunState(scenario, spec, opts);
+  const { engine, platform } = rs;
+  const { model, training } = scenario;
+  const strategy = spec.strategy;
+  const params = paramCount(model);
+  const horizonS = spec.engine.maxTimeS;
+
+  const offline = installFaults(engine, platform, spec.faults, {
+    down: (node, cause) => {
+      if (cause === 'failure') rs.failures++;
+      else rs.churnEvents++;
+      const wasUp = rs.isUp(node);
+      rs.setDown(node, cause === 'failure' ? 1 : 2);
+      if (wasUp && !rs.elastic && rs.currentLayout?.nodes.includes(node)) rs.trainer?.interrupt(cause);
+    },
+    up: (node, cause) => {
+      if (rs.elastic && rs.currentLayout !== null) {
+        rs.setUp(node, cause === 'failure' ? 1 : 2, false);
+        if (rs.isUp(node)) fetchModel(node);
+      } else {
+        rs.setUp(node, cause === 'failure' ? 1 : 2, true);
+      }
+    },
+  }, horizonS);
+  for (const n of offline) rs.setDown(n, 2);
+
+  let scope = new Scope(rs.net);
+  let comm = new Comm(engine, rs.net, platform, spec.topology.wan.streams, scope, rs.pending);
+
+  /** An elastic joiner downloads the current weights from a live peer before it trains. */
+  const fetchModel = (node: number): void => {
+    const peers = rs.readyNodes().filter((p) => p !== node);
+    if (peers.length === 0) {
+      rs.markReady(node);
+      return;
+    }
+    const peer = peers.find((p) => platform.nodes[p].site !== platform.nodes[node].site) ?? peers[0];
+    const joinComm = comm.withAcc(rs.committed);
+    joinComm.send(peer, node, params * training.weightBytesPerParam, { rails: platform.nodes[node].gpus }).on(() => rs.markReady(node));
+  };
+
+  const env: PeriodEnv = {
+    engine, platform, strategy, ringMode: opts.ringMode ?? 'bulk',
+    activationBytes: training.microBatchSeqs * model.seqLength * model.hidden * training.weightBytesPerParam,
+    fastForward: spec.engine.fastForward,
+    outerBytes: params * strategy.compression.bytesPerParam,
+    compressionS: (node) => {
+      const n = platform.nodes[node];
+      return (strategy.compression.flopPerParam * params) / (n.gpus * n.gpu.peakFlopS.fp32);
+    },
+  };
+
+  const layoutInput = { platform, model, training, strategy };
+  const layouts = new Map<string, Layout>();
+  const layoutFor = (active: number[]): Layout => {
+    const key = active.join(',');
+    let l = layouts.get(key);
+    if (!l) {
+      l = buildLayout(layoutInput, active);
+      layouts.set(key, l);
+    }
+    return l;
+  };
+  // Infeasible memory layouts are scenario errors: check them once with every node present.
+  buildLayout(layoutInput, platform.nodes.map((n) => n.id));
+
+  // Checkpoint interval: given, or Young's optimum for the job's mean time to interrupt.
+  const jobFailureRate = platform.nodes.reduce((r, n) => r + (spec.faults.failures ? 1 / n.spec.nodeMtbfS : 0), 0);
+  const checkpointIntervalS = rs.elastic ? Infinity
+    : spec.faults.checkpoint.intervalS ?? (jobFailureRate > 0 ? youngInterval(spec.faults.checkpoint.writeS, 1 / jobFailureRate) : Infinity);
+
+  const target = training.tokens;
+  const efficiency = strategy.tokenEfficiency.value;
+  let steady: Steady | null = null;
+  let lastRowS = -Infinity, lastRowTokens = 0;
+  const roundState: RoundState = { pendingSync: null };
+
+  const row = (periodS: number, event: string, force = false): void => {
+    const now = engine.now;
+    if (!force && now - lastRowS < scenario.output.timeseriesIntervalS) return;
+    const layout = rs.currentLayout;
+    const activeGpus = layout ? layout.nodes.reduce((s, n) => s + platform.nodes[n].gpus, 0) : 0;
+    opts.onRow?.({
+      run: spec.label, timeS: now, tokens: rs.tokensDone, effectiveTokens: rs.tokensDone * efficiency, tokensLost: rs.tokensLost,
+      activeNodes: layout ? layout.nodes.length : 0, activeGpus, periodS,
+      throughputTokensPerS: now > lastRowS && Number.isFinite(lastRowS) ? (rs.tokensDone - lastRowTokens) / (now - lastRowS) : 0, event,
+    });
+    lastRowS = now;
+    lastRowTokens = rs.tokensDone;
+    opts.onProgress?.(rs.tokensDone / target);
+  };
+
+  /**
+   * Adds k identical periods of work. Elastic runs discard the last period's work of every
+   * group that lost a node during it (DiLoCo: that group's pseudo-gradient; synchronous: the step).
+   */
+  const credit = (layout: Layout, acc: Acc, tokens: number, k: number): void => {
+    rs.pending.add(acc, k);
+    let lost = 0;
+    if (rs.elastic && rs.downInPeriod.size > 0) {
+      const hit = strategy.diloco ? layout.groups.filter((g) => g.nodes.some((n) => rs.downInPeriod.has(n))) : layout.groups;
+      for (const g of hit) {
+        lost += strategy.diloco ? g.tokensPerStep * strategy.diloco.innerSteps : tokens;
+        for (const n of g.nodes) {
+          const wasted = acc.compute[n] + acc.comm[n] + acc.bubble[n];
+          rs.failureS[n] += wasted;
+          rs.pending.compute[n] -= acc.compute[n];
+          rs.pending.comm[n] -= acc.comm[n];
+          rs.pending.bubble[n] -= acc.bubble[n];
+          rs.pending.tokens[n] -= acc.tokens[n];
+        }
+      }
+    }
+    rs.tokensDone += k * tokens - lost;
+    rs.tokensLost += lost;
+    if (rs.elastic) rs.commit();
+  };
+
+  function* trainer(): Generator<SimEvent<any>, void, any> {
+    let history: { key: string; durationS: number } | null = null;
+    while (rs.tokensDone < target && engine.now < horizonS) {
+      const active = rs.readyNodes();
+      let layout: Layout | null = null;
+      try {
+        layout = active.length > 0 ? layoutFor(active) : null;
+      } catch (err) {
+        if (!(err instanceof InfeasibleLayout)) throw err;
+      }
+      if (layout === null || layout.nodes.length === 0) {
+        // Not enough nodes to train: wait for someone to come back.
+        rs.currentLayout = null;
+        row(0, 'waiting', true);
+        yield anyOf(engine, [rs.membershipChanged, timeout(engine, horizonS - engine.now)]);
+        continue;
+      }
+      rs.currentLayout = layout;
+      const periodStart = engine.now;
+      try {
+        // Checkpoint when due (synchronous recovery only).
+        if (engine.now - rs.lastCheckpointS >= checkpointIntervalS) {
+          yield timeout(engine, spec.faults.checkpoint.writeS);
+          for (const n of layout.nodes) rs.checkpointS[n] += spec.faults.checkpoint.writeS;
+          rs.commit();
+          rs.checkpointTokens = rs.tokensDone;
+          rs.lastCheckpointS = engine.now;
+        }
+        const remainingPeriods = (p: number) => Math.ceil((target - rs.tokensDone) / p - 1e-12);
+        if (steady && steady.key === layout.key && spec.engine.fastForward) {
+          // Fast-forward a block of identical periods, up to the next checkpoint or the end.
+          let k = remainingPeriods(steady.tokens);
+          if (Number.isFinite(checkpointIntervalS)) {
+            k = Math.min(k, Math.max(1, Math.floor((rs.lastCheckpointS + checkpointIntervalS - engine.now) / steady.durationS)));
+          }
+          k = Math.max(1, Math.min(k, Math.ceil((horizonS - engine.now) / steady.durationS)));
+          const t0 = engine.now;
+          rs.downInPeriod.clear();
+          const block = timeout(engine, k * steady.durationS);
+          const waited = yield anyOf(engine, rs.elastic ? [block, rs.membershipChanged] : [block]);
+          if (waited.index === 1) {
+            // Membership changed (elastic): finish the period under way, then re-plan.
+            const done = Math.min(k, Math.floor((engine.now - t0) / steady.durationS) + 1);
+            yield timeout(engine, Math.max(0, t0 + done * steady.durationS - engine.now));
+            const downs = rs.downInPeriod;
+            rs.downInPeriod = new Set();
+            credit(layout, steady.acc, steady.tokens, done - 1);
+            rs.downInPeriod = downs;
+            credit(layout, steady.acc, steady.tokens, 1);
+            steady = null;
+          } else {
+            credit(layout, steady.acc, steady.tokens, k);
+          }
+          rs.downInPeriod.clear();
+          row(steady?.durationS ?? 0, 'fast-forward');
+        } else {
+          const acc = new Acc(platform.nodes.length);
+          rs.downInPeriod.clear();
+          const tokens: number = yield spawn(engine, period(env, comm.withAcc(acc), layout, acc, roundState));
+          const durationS = engine.now - periodStart;
+          const changed = rs.downInPeriod.size > 0;
+          credit(layout, acc, tokens, 1);
+          rs.downInPeriod.clear();
+          row(durationS, changed ? 'membership' : 'step');
+          if (!changed && history && history.key === layout.key && Math.abs(history.durationS - durationS) <= STEADY_TOLERANCE * durationS) {
+            steady = { key: layout.key, durationS, tokens, acc };
+          } else {
+            steady = null;
+          }
+          history = changed ? null : { key: layout.key, durationS };
+        }
+      } catch (err) {
+        if (!(err instanceof Interrupt)) throw err;
+        // Synchronous job lost a member: abort in-flight work, roll back, restart.
+        scope.abort('failure');
+        scope = new Scope(rs.net);
+        comm = new Comm(engine, rs.net, platform, spec.topology.wan.streams, scope, rs.pending);
+        roundState.pendingSync?.defuse();
+        roundState.pendingSync = null;
+        if (steady && steady.key === layout.key) {
+          // Whole periods of the interrupted block were done; the partial one is lost.
+          const k = Math.floor((engine.now - periodStart) / steady.durationS);
+          if (k > 0) credit(layout, steady.acc, steady.tokens, k);
+          for (const n of layout.nodes) rs.failureS[n] += engine.now - periodStart - k * steady.durationS;
+        } else {
+          for (const n of layout.nodes) rs.failureS[n] += engine.now - periodStart;
+        }
+        rs.rollback();
+        rs.restarts++;
+        row(0, `failure (${String((err as Interrupt).cause)})`, true);
+        const restartAt = engine.now;
+        yield timeout(engine, spec.faults.restartS);
+        for (const n of rs.readyNodes()) rs.failureS[n] += engine.now - restartAt;
+        steady = null;
+        history = null;
+        rs.lastCheckpointS = engine.now;
+      }
+    }
+  }
+
+  rs.trainer = spawn(engine, trainer());
+  rs.trainer.on(() => engine.stop());
+  engine.run(horizonS);
+  rs.commit();
+  rs.finishOnline();
+  row(0, 'end', true);
+  return summarizeRun(rs, flopsPerToken(model, training.recompute));
+}
+
