@@ -1,0 +1,138 @@
+/**
+ * The command line: a thin shell over the library. Parses arguments, calls simulate /
+ * validation / catalog functions, writes files, and is the only place that sets exit codes.
+ */
+import yargs from 'yargs';
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { readScenarioTree, applyOverrides, scenarioFromTree, ScenarioError } from '../scenario/load';
+import { scenarioJsonSchema } from '../scenario/schema';
+import { simulate } from '../sim/simulate';
+import { InfeasibleLayout } from '../strategy/layout';
+import { loadCatalog, formatCatalog } from '../compute/catalog';
+import { MODEL_PRESETS } from '../workload/presets';
+import { paramCount } from '../workload/model';
+import { formatSummary } from '../report/text';
+import { openTimeseries, resultJson, writeSummary } from '../report/write';
+import { formatCount } from '../report/format';
+
+export interface RunArgs {
+  readonly scenario: string;
+  readonly out?: string;
+  readonly seed?: number;
+  readonly json: boolean;
+  readonly set: readonly string[];
+  readonly fastForward: boolean;
+  readonly quiet: boolean;
+}
+
+/** Runs one scenario and writes its outputs; returns the exit code. */
+export async function runCommand(a: RunArgs, io = { out: process.stdout, err: process.stderr }): Promise<number> {
+  const tree = applyOverrides(readScenarioTree(a.scenario), a.set, a.scenario);
+  const scenario = scenarioFromTree(tree, a.scenario);
+  const dir = a.out ?? join('reports', scenario.name);
+  mkdirSync(dir, { recursive: true }); // fail before a long run, not after it
+  const ts = openTimeseries(join(dir, 'timeseries.csv'));
+  const tty = !a.quiet && (io.err as NodeJS.WriteStream).isTTY === true;
+  let lastPct = -1;
+  let result;
+  try {
+    result = simulate(scenario, {
+      seed: a.seed,
+      fastForward: a.fastForward ? undefined : false,
+      onRow: (row) => ts.write(row),
+      onProgress: tty ? (label, f) => {
+        const pct = Math.floor(100 * Math.min(1, f));
+        if (pct !== lastPct) io.err.write(`\r${label}: ${pct}%   `);
+        lastPct = pct;
+      } : undefined,
+    });
+  } finally {
+    if (tty) io.err.write('\r\x1b[K');
+    await ts.close();
+  }
+  writeSummary(dir, result);
+  if (a.json) io.out.write(resultJson(result));
+  else if (!a.quiet) io.out.write(`${formatSummary(result)}\n\nwrote ${join(dir, 'summary.json')} and ${join(dir, 'timeseries.csv')}\n`);
+  return 0;
+}
+
+function catalogText(models: boolean): string {
+  if (!models) return formatCatalog(loadCatalog());
+  const rows = [...MODEL_PRESETS.values()].map((m) =>
+    `${m.name.padEnd(16)} ${formatCount(paramCount(m)).padStart(7)}  l=${m.layers} h=${m.hidden} heads=${m.heads}/${m.kvHeads} ffn=${m.ffnHidden} ${m.ffnKind} V=${m.vocab} s=${m.seqLength}  ${m.source}`);
+  return ['preset           params   shape  source', ...rows].join('\n');
+}
+
+/** Parses argv and runs the command; returns the process exit code (never throws for user errors). */
+export async function main(argv: readonly string[]): Promise<number> {
+  let code = 0;
+  const wrap = (fn: (args: any) => Promise<number> | number) => async (args: any) => {
+    code = await fn(args);
+  };
+  try {
+    await yargs([...argv])
+      .scriptName('dtsim')
+      .usage('$0 <command> [options]')
+      .command('run <scenario>', 'simulate a scenario file and write summary.json and timeseries.csv', (y) => y
+        .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file (YAML or JSON)' })
+        .option('out', { type: 'string', describe: 'output folder (default reports/<scenario name>)' })
+        .option('seed', { type: 'number', describe: 'override the scenario seed' })
+        .option('json', { type: 'boolean', default: false, describe: 'print summary.json to stdout instead of the text summary' })
+        .option('set', { type: 'string', array: true, default: [], describe: 'override a field, e.g. --set system.strategy.innerSteps=500' })
+        .option('fast-forward', { type: 'boolean', default: true, describe: 'skip identical periods (--no-fast-forward simulates every step)' })
+        .option('quiet', { type: 'boolean', default: false }),
+      wrap((a) => runCommand({ scenario: a.scenario, out: a.out, seed: a.seed, json: a.json, set: a.set.map(String), fastForward: a.fastForward, quiet: a.quiet })))
+      .command('schema', 'print the JSON Schema of scenario files', () => {}, wrap(() => {
+        process.stdout.write(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
+        return 0;
+      }))
+      .command('catalog', 'print the GPU catalog (or model presets) with sources', (y) => y
+        .option('models', { type: 'boolean', default: false, describe: 'list model presets instead of GPUs' })
+        .option('json', { type: 'boolean', default: false }),
+      wrap((a) => {
+        const text = a.json ? JSON.stringify(a.models ? [...MODEL_PRESETS.values()] : [...loadCatalog().gpus.values()], null, 2) : catalogText(a.models);
+        process.stdout.write(`${text}\n`);
+        return 0;
+      }))
+      .command('validate', 'compare predictions with published training runs', () => {}, wrap(async () => {
+        const v = await import('../validate/validate');
+        const rows = v.runValidation();
+        process.stdout.write(`${v.formatValidation(rows)}\n`);
+        return v.validationPasses(rows) ? 0 : 1;
+      }))
+      .demandCommand(1, 'give a command: run, schema, catalog or validate')
+      .strict()
+      .help()
+      .fail((msg, err) => {
+        if (err) throw err;
+        throw new UsageError(msg);
+      })
+      .parseAsync();
+  } catch (err) {
+    return report(err);
+  }
+  return code;
+}
+
+class UsageError extends Error {}
+
+function report(err: unknown): number {
+  if (err instanceof ScenarioError) {
+    process.stderr.write(`${err.message}\n`);
+    return 2;
+  }
+  if (err instanceof InfeasibleLayout) {
+    process.stderr.write(`infeasible layout: ${err.message}\n`);
+    return 2;
+  }
+  if (err instanceof UsageError) {
+    process.stderr.write(`dtsim: ${err.message}\nrun 'dtsim --help' for usage\n`);
+    return 2;
+  }
+  const e = err as Error;
+  process.stderr.write(`dtsim: internal error: ${e?.message ?? String(err)}\n`);
+  if (process.env.DTSIM_DEBUG) process.stderr.write(`${e?.stack}\n`);
+  else process.stderr.write('(set DTSIM_DEBUG=1 for a stack trace; please report it)\n');
+  return 3;
+}

@@ -1,0 +1,59 @@
+/**
+ * Files a run writes: summary.json (versioned, documented in README) and timeseries.csv,
+ * streamed row by row with fast-csv.
+ */
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { format as csvFormat } from 'fast-csv';
+import type { SimulationResult } from '../sim/simulate';
+import type { TimeseriesRow } from '../sim/run';
+
+/**
+ * JSON of the result with absent parts omitted (never null) and a guard against non-finite
+ * numbers: a NaN in an output is a bug, reported with its path instead of written.
+ */
+export function resultJson(res: SimulationResult): string {
+  const check = (v: unknown, path: string): unknown => {
+    if (typeof v === 'number' && !Number.isFinite(v)) throw new Error(`internal error: ${path} is ${v}`);
+    if (Array.isArray(v)) return v.map((x, i) => check(x, `${path}[${i}]`));
+    if (v && typeof v === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined) out[k] = check(x, `${path}.${k}`);
+      return out;
+    }
+    return v;
+  };
+  return `${JSON.stringify(check(res, 'summary'), null, 2)}\n`;
+}
+
+export const TIMESERIES_COLUMNS = [
+  'run', 'time_s', 'tokens', 'effective_tokens', 'tokens_lost', 'active_nodes', 'active_gpus', 'period_s', 'throughput_tokens_per_s', 'event',
+] as const;
+
+export interface TimeseriesWriter {
+  write(row: TimeseriesRow): void;
+  close(): Promise<void>;
+}
+
+export function openTimeseries(file: string): TimeseriesWriter {
+  const out = createWriteStream(file);
+  const csv = csvFormat({ headers: [...TIMESERIES_COLUMNS] });
+  csv.pipe(out);
+  return {
+    write: (r) => {
+      csv.write([r.run, r.timeS, r.tokens, r.effectiveTokens, r.tokensLost, r.activeNodes, r.activeGpus, r.periodS, r.throughputTokensPerS, r.event]);
+    },
+    close: () => new Promise((resolve, reject) => {
+      out.on('finish', () => resolve());
+      out.on('error', reject);
+      csv.end();
+    }),
+  };
+}
+
+export function writeSummary(dir: string, res: SimulationResult): string {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'summary.json');
+  writeFileSync(file, resultJson(res));
+  return file;
+}
