@@ -123,7 +123,7 @@ function report(err: unknown): number {
     return 2;
   }
   if (err instanceof InfeasibleLayout) {
-    process.stderr.write(`infeasible layout: ${err.message}\n`);
+    process.stderr.write(`${err.message}\n`);
     return 2;
   }
   if (err instanceof UsageError) {

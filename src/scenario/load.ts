@@ -58,9 +58,25 @@ export function readScenarioTree(file: string, seen: readonly string[] = []): un
   return mergeScenario(base, rest);
 }
 
+type ZIssue = z.core.$ZodIssue;
+
+/** Flattens zod issues; for a union, reports the branch that got furthest instead of "Invalid input". */
+function flatten(issues: readonly ZIssue[], prefix: PropertyKey[]): { path: PropertyKey[]; issue: ZIssue }[] {
+  return issues.flatMap((i) => {
+    const path = [...prefix, ...i.path];
+    if (i.code !== 'invalid_union' || i.errors.length === 0) return [{ path, issue: i }];
+    const rootMismatch = (b: readonly ZIssue[]) => b.length === 1 && b[0].code === 'invalid_type' && b[0].path.length === 0;
+    const deeper = i.errors.filter((b) => !rootMismatch(b));
+    if (deeper.length === 1) return flatten(deeper[0], path);
+    const kinds = i.errors.filter(rootMismatch).map((b) => (b[0] as { expected?: string }).expected).filter(Boolean);
+    const input = (i as { input?: unknown }).input;
+    return [{ path, issue: { ...i, message: `expected ${kinds.length ? kinds.join(' or ') : 'another value'}, got ${describe(input)}` } }];
+  });
+}
+
 function zodIssues(error: z.ZodError): Issue[] {
-  return error.issues.map((i) => {
-    const path = i.path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');
+  return flatten(error.issues, []).map(({ path: p, issue: i }) => {
+    const path = p.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '');
     let message = i.message;
     if (i.code === 'invalid_type') message = `expected ${i.expected}, got ${describe(i.input)}`;
     if (i.code === 'unrecognized_keys') message = `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `'${k}'`).join(', ')}`;
@@ -77,7 +93,7 @@ function describe(v: unknown): string {
 
 /** Validates and resolves a raw scenario tree (after `extends` and `--set` overrides). */
 export function scenarioFromTree(tree: unknown, file: string): Scenario {
-  const parsed = scenarioSchema.safeParse(tree);
+  const parsed = scenarioSchema.safeParse(tree, { reportInput: true });
   if (!parsed.success) throw new ScenarioError(file, zodIssues(parsed.error));
   const { scenario, issues } = resolveScenario(parsed.data, file, loadCatalog());
   if (!scenario) throw new ScenarioError(file, issues);

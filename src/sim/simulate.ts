@@ -4,9 +4,11 @@
  */
 import type { Scenario } from '../scenario/types';
 import { loadCatalog } from '../compute/catalog';
+import { paramCount } from '../workload/model';
 import { simulateRun, type TimeseriesRow } from './run';
 import type { RunSummary } from '../metrics/summary';
 import type { RingMode } from '../collective/allreduce';
+import { InfeasibleLayout } from '../strategy/layout';
 
 export const SUMMARY_SCHEMA_VERSION = 1;
 
@@ -36,15 +38,21 @@ export interface SimulateOptions {
 export function simulate(scenario: Scenario, opts: SimulateOptions = {}): SimulationResult {
   const seed = opts.seed ?? scenario.seed;
   const regions = loadCatalog().regions;
-  const runOne = (spec: Scenario['run']) => {
+  const runOne = (spec: Scenario['run'], field: string) => {
     const s = opts.fastForward === undefined ? spec : { ...spec, engine: { ...spec.engine, fastForward: opts.fastForward } };
-    return simulateRun(scenario, s, {
-      seed, regions, onRow: opts.onRow, ringMode: opts.ringMode,
-      onProgress: opts.onProgress ? (f) => opts.onProgress!(s.label, f) : undefined,
-    });
+    try {
+      return simulateRun(scenario, s, {
+        seed, regions, onRow: opts.onRow, ringMode: opts.ringMode,
+        onProgress: opts.onProgress ? (f) => opts.onProgress!(s.label, f) : undefined,
+      });
+    } catch (e) {
+      // Say which system of the file cannot be laid out.
+      if (e instanceof InfeasibleLayout) throw new InfeasibleLayout(`${scenario.file}: ${field}.strategy: ${e.message}`);
+      throw e;
+    }
   };
-  const run = runOne(scenario.run);
-  const baseline = scenario.baseline ? runOne(scenario.baseline) : null;
+  const run = runOne(scenario.run, 'system');
+  const baseline = scenario.baseline ? runOne(scenario.baseline, 'baseline') : null;
   const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
   const effTime = (r: RunSummary) => ratio(r.timeToTrainS, r.tokenEfficiency.value);
   const cost = (r: RunSummary) => r.rentalCostUsd + r.energyCostUsd;
@@ -65,7 +73,6 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
   };
 }
 
-import { paramCount } from '../workload/model';
 function paramCountOf(s: Scenario): number {
   return paramCount(s.model);
 }
