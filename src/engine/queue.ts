@@ -1,13 +1,18 @@
 /**
- * 4-ary min-heap of pending events on typed arrays, ordered by (time, order).
+ * Binary min-heap of pending events on typed arrays, ordered by (time, order).
+ * `order` = priority·2^40 + sequence number, so simultaneous events fire by priority, then
+ * in scheduling order: the same input always gives the same event order.
+ * Payloads live in a slot table; the heap moves only numbers.
  */
 export class EventQueue<P> {
-  private keys: Float64Array; // [time, order] per entry
+  private times: Float64Array;
+  private orders: Float64Array;
   private slots: Int32Array;
   private size = 0;
 
   constructor(capacity = 1024) {
-    this.keys = new Float64Array(2 * capacity);
+    this.times = new Float64Array(capacity);
+    this.orders = new Float64Array(capacity);
     this.slots = new Int32Array(capacity);
   }
 
@@ -16,67 +21,75 @@ export class EventQueue<P> {
   }
 
   push(time: number, order: number, slot: number): void {
-    if (this.size === this.slots.length) this.grow();
-    const keys = this.keys, slots = this.slots;
+    if (this.size === this.times.length) this.grow();
+    const times = this.times, orders = this.orders, slots = this.slots;
     let i = this.size++;
+    // Sift up.
     while (i > 0) {
-      const parent = (i - 1) >> 2;
-      const pt = keys[2 * parent];
-      if (pt < time || (pt === time && keys[2 * parent + 1] < order)) break;
-      keys[2 * i] = pt;
-      keys[2 * i + 1] = keys[2 * parent + 1];
+      const parent = (i - 1) >> 1;
+      const pt = times[parent];
+      if (pt < time || (pt === time && orders[parent] < order)) break;
+      times[i] = pt;
+      orders[i] = orders[parent];
       slots[i] = slots[parent];
       i = parent;
     }
-    keys[2 * i] = time;
-    keys[2 * i + 1] = order;
+    times[i] = time;
+    orders[i] = order;
     slots[i] = slot;
   }
 
+  /** Time of the earliest event; Infinity when empty. */
   peekTime(): number {
-    return this.size > 0 ? this.keys[0] : Infinity;
+    return this.size > 0 ? this.times[0] : Infinity;
   }
 
+  /** Removes the earliest event and returns its slot (-1 when empty). */
   pop(): number {
     if (this.size === 0) return -1;
-    const keys = this.keys, slots = this.slots;
+    const times = this.times, orders = this.orders, slots = this.slots;
     const top = slots[0];
     const n = --this.size;
     if (n === 0) return top;
-    const time = keys[2 * n], order = keys[2 * n + 1], slot = slots[n];
+    const time = times[n], order = orders[n], slot = slots[n];
+    // Bottom-up (Floyd): move the hole down along the smaller children to a leaf, then
+    // sift the former last element up from there (it usually belongs near the bottom).
     let i = 0;
     for (;;) {
-      const first = 4 * i + 1;
-      if (first >= n) break;
-      let c = first;
-      let ct = keys[2 * c], co = keys[2 * c + 1];
-      const last = first + 4 < n ? first + 4 : n;
-      for (let j = first + 1; j < last; j++) {
-        const jt = keys[2 * j];
-        if (jt < ct || (jt === ct && keys[2 * j + 1] < co)) {
-          c = j;
-          ct = jt;
-          co = keys[2 * j + 1];
-        }
+      let child = 2 * i + 1;
+      if (child >= n) break;
+      const right = child + 1;
+      if (right < n && (times[right] < times[child] || (times[right] === times[child] && orders[right] < orders[child]))) {
+        child = right;
       }
-      if (time < ct || (time === ct && order < co)) break;
-      keys[2 * i] = ct;
-      keys[2 * i + 1] = co;
-      slots[i] = slots[c];
-      i = c;
+      times[i] = times[child];
+      orders[i] = orders[child];
+      slots[i] = slots[child];
+      i = child;
     }
-    keys[2 * i] = time;
-    keys[2 * i + 1] = order;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const pt = times[parent];
+      if (pt < time || (pt === time && orders[parent] < order)) break;
+      times[i] = pt;
+      orders[i] = orders[parent];
+      slots[i] = slots[parent];
+      i = parent;
+    }
+    times[i] = time;
+    orders[i] = order;
     slots[i] = slot;
     return top;
   }
 
   private grow(): void {
-    const cap = this.slots.length * 2;
-    const k = new Float64Array(2 * cap), s = new Int32Array(cap);
-    k.set(this.keys);
+    const cap = this.times.length * 2;
+    const t = new Float64Array(cap), o = new Float64Array(cap), s = new Int32Array(cap);
+    t.set(this.times);
+    o.set(this.orders);
     s.set(this.slots);
-    this.keys = k;
+    this.times = t;
+    this.orders = o;
     this.slots = s;
   }
 }

@@ -19,6 +19,8 @@ export interface NodeInfo {
   readonly spec: NodeGroupSpec;
   readonly gpu: GpuSpec;
   readonly gpus: number;
+  /** Compute slowdown factor (1 = nominal): the group's own, times a straggler factor if drawn. */
+  readonly slowdown: number;
   /** Link ids. */
   readonly intraLink: number;
   readonly nicUp: number;
@@ -52,7 +54,8 @@ export class Platform {
   private readonly routes = new Map<number, Route>();
   private readonly pairLinks = new Map<string, number>();
 
-  constructor(readonly topology: Topology, private readonly regions: RegionMatrix) {
+  /** `straggle(i)` gives node i's extra slowdown (stragglers are drawn by the caller's random stream). */
+  constructor(readonly topology: Topology, private readonly regions: RegionMatrix, straggle: (node: number) => number = () => 1) {
     topology.sites.forEach((site, s) => {
       const nodes: number[] = [];
       let nicTotal = 0;
@@ -63,6 +66,7 @@ export class Platform {
           const perGpu = group.intraNode.bandwidthBytesPerS;
           this.nodes.push({
             id, name, site: s, siteKind: site.kind, spec: group, gpu: group.gpu, gpus: group.gpusPerNode,
+            slowdown: group.slowdown * straggle(id),
             intraLink: this.link(perGpu, 'intra-node', `${name}/intra`),
             nicUp: this.link(group.nicBytesPerS, 'nic', `${name}/nic-up`),
             nicDown: this.link(group.nicBytesPerS, 'nic', `${name}/nic-down`),

@@ -76,7 +76,10 @@ export class RunState {
 
   constructor(readonly scenario: Scenario, readonly spec: RunSpec, readonly opts: RunOptions) {
     this.engine = new Engine(opts.seed);
-    this.platform = new Platform(spec.topology, opts.regions);
+    // Static stragglers: each node is slowed with probability `fraction`, from its own stream.
+    const st = spec.faults.stragglers;
+    this.platform = new Platform(spec.topology, opts.regions, (i) =>
+      st !== null && this.engine.rng(`faults/straggler/${i}`).uniform() < st.fraction ? st.slowdown : 1);
     this.net = new FlowNetwork(this.engine, this.platform.capacity);
     const n = this.platform.nodes.length;
     this.committed = new Acc(n);

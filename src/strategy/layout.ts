@@ -121,10 +121,10 @@ export function buildLayout(inp: LayoutInput, active: readonly number[]): Layout
   const mbCache = new Map<string, MicrobatchTime>();
   const mbFor = (node: number, layers: number, head: boolean): MicrobatchTime => {
     const n = platform.nodes[node];
-    const key = `${n.gpu.id}|${n.spec.intraNode.bandwidthBytesPerS}|${n.spec.slowdown}|${layers}|${head}`;
+    const key = `${n.gpu.id}|${n.spec.intraNode.bandwidthBytesPerS}|${n.slowdown}|${layers}|${head}`;
     let mb = mbCache.get(key);
     if (!mb) {
-      mb = microbatchTime(model, training, n.gpu, n.spec.intraNode, tp, { layers, head }, n.spec.slowdown);
+      mb = microbatchTime(model, training, n.gpu, n.spec.intraNode, tp, { layers, head }, n.slowdown);
       mbCache.set(key, mb);
     }
     return mb;
