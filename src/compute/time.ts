@@ -7,6 +7,7 @@
 import type { GpuSpec } from './gpu';
 import { peakFor } from './gpu';
 import { efficiencyAt } from './efficiency';
+import { stackEfficiency } from './stack';
 import type { TrainingSpec } from '../scenario/types';
 import type { ModelShape } from '../workload/model';
 import { layerGemms, headGemms, type Gemm, flopsPerToken } from '../workload/flops';
@@ -50,7 +51,7 @@ function gemmTimeS(gemms: readonly Gemm[], peak: number, gpu: GpuSpec): number {
 }
 
 /** Ring all-reduce over `tp` GPUs on the intra-node link: 2(t−1)/t · S/B + 2(t−1)·α. */
-function tpAllReduceS(bytes: number, tp: number, gpu: GpuSpec, bandwidthBytesPerS: number, latencyS: number): number {
+function tpAllReduceS(bytes: number, tp: number, bandwidthBytesPerS: number, latencyS: number): number {
   if (tp <= 1) return 0;
   return (2 * (tp - 1) / tp) * bytes / bandwidthBytesPerS + 2 * (tp - 1) * latencyS;
 }
@@ -74,12 +75,15 @@ export function microbatchTime(
     / (gpu.memoryBandwidthBytesPerS * MEMORY_EFFICIENCY);
   // Megatron TP: two all-reduces of the layer's activations (T·h values) in forward, two in backward.
   const actBytes = tokens * model.hidden * training.weightBytesPerParam;
-  const tpAr = tpAllReduceS(actBytes, tp, gpu, intraNode.bandwidthBytesPerS, intraNode.latencyS);
-  const layerFwdS = layerGemmS + elementwiseS + 2 * tpAr;
-  const headS = stage.head ? gemmTimeS(headGemms(model, tokens, tp), peak, gpu) : 0;
-  const recomputeS = training.recompute === 'full' ? layerFwdS : training.recompute === 'selective' ? attnGemmS : 0;
+  const tpAr = tpAllReduceS(actBytes, tp, intraNode.bandwidthBytesPerS, intraNode.latencyS);
+  // Kernel time the framework actually achieves (see stack.ts); communication is not scaled.
+  const stack = stackEfficiency(gpu.id);
+  const kernelS = (layerGemmS + elementwiseS) / stack;
+  const layerFwdS = kernelS + 2 * tpAr;
+  const headS = stage.head ? gemmTimeS(headGemms(model, tokens, tp), peak, gpu) / stack : 0;
+  const recomputeS = training.recompute === 'full' ? layerFwdS : training.recompute === 'selective' ? attnGemmS / stack : 0;
   const forwardS = stage.layers * layerFwdS + headS;
-  const backwardS = stage.layers * (2 * (layerGemmS + elementwiseS) + 2 * tpAr + recomputeS) + 2 * headS;
+  const backwardS = stage.layers * (2 * kernelS + 2 * tpAr + recomputeS) + 2 * headS;
   const tpCommS = stage.layers * (4 + (training.recompute === 'full' ? 2 : 0)) * tpAr;
   const perTok = flopsPerToken(model, training.recompute);
   const layerShare = stage.layers / model.layers;
