@@ -55,7 +55,7 @@ export interface RunSummary {
   readonly effectiveThroughputTokensPerS: number;
   /** Model FLOP (no recomputation, with attention) / peak FLOP of the GPUs while online. */
   readonly mfu: number;
-  /** Executed FLOP (with recomputation and lost work) / the same peak. */
+  /** Executed FLOP of the work that counted (with recomputation, without rolled-back work) / the same peak. */
   readonly hfu: number;
   readonly modelFlopPerToken: number;
   readonly breakdown: TimeBreakdown;

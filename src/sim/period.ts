@@ -25,6 +25,11 @@ export interface PeriodEnv extends StepEnv {
 /** Streaming DiLoCo keeps one outer all-reduce in flight across rounds. */
 export interface RoundState {
   pendingSync: SimEvent<void> | null;
+  /**
+   * Bytes the pending sync moves. They arrive after the period that started it was credited,
+   * so the period that waits for the sync takes them (one sync's bytes per steady period).
+   */
+  pendingAcc?: Acc | null;
 }
 
 function* innerSteps(env: PeriodEnv, comm: Comm, g: GroupPlan, steps: number, acc: Acc) {
@@ -63,10 +68,19 @@ export function* period(env: PeriodEnv, comm: Comm, layout: Layout, acc: Acc, st
   yield allOf(engine, layout.groups.map((g) => spawn(engine, innerSteps(env, comm, g, diloco.innerSteps, acc))));
   if (layout.groups.length > 1) {
     const t = engine.now;
-    if (state.pendingSync) yield state.pendingSync;
-    const sync = spawn(engine, outerSync(env, comm, layout));
-    if (diloco.streaming) state.pendingSync = sync;
-    else yield sync;
+    if (state.pendingSync) {
+      yield state.pendingSync;
+      if (state.pendingAcc) acc.add(state.pendingAcc);
+      state.pendingSync = null;
+      state.pendingAcc = null;
+    }
+    if (diloco.streaming) {
+      const syncAcc = new Acc(acc.nodes);
+      state.pendingSync = spawn(engine, outerSync(env, comm.withAcc(syncAcc), layout));
+      state.pendingAcc = syncAcc;
+    } else {
+      yield spawn(engine, outerSync(env, comm, layout));
+    }
     const exposed = engine.now - t;
     for (const g of layout.groups) for (const n of g.nodes) acc.comm[n] += exposed;
   }

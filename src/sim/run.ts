@@ -56,7 +56,9 @@ export class RunState {
   readonly checkpointS: Float64Array;
   /** Per node: seconds online (paid for) so far, and when the current online stretch began. */
   readonly onlineS: Float64Array;
-  private readonly onlineSince: Float64Array;
+  readonly onlineSince: Float64Array;
+  /** Per node: when it last went down. */
+  readonly downAtS: Float64Array;
   /** Down reasons per node: bit 1 failure, bit 2 churn. */
   private readonly downMask: Uint8Array;
   /** Elastic joiners fetching the model; not ready yet. */
@@ -88,6 +90,7 @@ export class RunState {
     this.checkpointS = new Float64Array(n);
     this.onlineS = new Float64Array(n);
     this.onlineSince = new Float64Array(n);
+    this.downAtS = new Float64Array(n);
     this.downMask = new Uint8Array(n);
     this.membershipChanged = new SimEvent<void>(this.engine);
   }
@@ -109,6 +112,7 @@ export class RunState {
     this.downMask[node] |= bit;
     if (was === 0) {
       this.onlineS[node] += this.engine.now - this.onlineSince[node];
+      this.downAtS[node] = this.engine.now;
       this.downInPeriod.add(node);
       this.syncing.delete(node);
       this.signalChange();
@@ -265,7 +269,7 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
    * Adds k identical periods of work. Elastic runs discard the last period's work of every
    * group that lost a node during it (DiLoCo: that group's pseudo-gradient; synchronous: the step).
    */
-  const credit = (layout: Layout, acc: Acc, tokens: number, k: number): void => {
+  const credit = (layout: Layout, acc: Acc, tokens: number, k: number, lastStartS = engine.now): void => {
     rs.pending.add(acc, k);
     let lost = 0;
     if (rs.elastic && rs.downInPeriod.size > 0) {
@@ -273,7 +277,9 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
       for (const g of hit) {
         lost += strategy.diloco ? g.tokensPerStep * strategy.diloco.innerSteps : tokens;
         for (const n of g.nodes) {
-          const wasted = acc.compute[n] + acc.comm[n] + acc.bubble[n];
+          let wasted = acc.compute[n] + acc.comm[n] + acc.bubble[n];
+          // A node that left during the period was neither online nor working after it left.
+          if (rs.downInPeriod.has(n)) wasted = Math.min(wasted, Math.max(0, rs.downAtS[n] - lastStartS));
           rs.failureS[n] += wasted;
           rs.pending.compute[n] -= acc.compute[n];
           rs.pending.comm[n] -= acc.comm[n];
@@ -305,7 +311,7 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
         continue;
       }
       rs.currentLayout = layout;
-      const periodStart = engine.now;
+      let periodStart = engine.now;
       try {
         // Checkpoint when due (synchronous recovery only).
         if (engine.now - rs.lastCheckpointS >= checkpointIntervalS) {
@@ -314,6 +320,8 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
           rs.commit();
           rs.checkpointTokens = rs.tokensDone;
           rs.lastCheckpointS = engine.now;
+          // The write is accounted as checkpoint time: the period (and any loss) starts after it.
+          periodStart = engine.now;
         }
         const remainingPeriods = (p: number) => Math.ceil((target - rs.tokensDone) / p - 1e-12);
         if (steady && steady.key === layout.key && spec.engine.fastForward) {
@@ -326,16 +334,17 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
           const t0 = engine.now;
           rs.downInPeriod.clear();
           const block = timeout(engine, k * steady.durationS);
-          const waited = yield anyOf(engine, rs.elastic ? [block, rs.membershipChanged] : [block]);
+          // Any membership change (a node back from repair, too) ends the block: re-plan.
+          const waited = yield anyOf(engine, [block, rs.membershipChanged]);
           if (waited.index === 1) {
-            // Membership changed (elastic): finish the period under way, then re-plan.
+            // Membership changed: finish the period under way, then re-plan.
             const done = Math.min(k, Math.floor((engine.now - t0) / steady.durationS) + 1);
             yield timeout(engine, Math.max(0, t0 + done * steady.durationS - engine.now));
             const downs = rs.downInPeriod;
             rs.downInPeriod = new Set();
             credit(layout, steady.acc, steady.tokens, done - 1);
             rs.downInPeriod = downs;
-            credit(layout, steady.acc, steady.tokens, 1);
+            credit(layout, steady.acc, steady.tokens, 1, t0 + (done - 1) * steady.durationS);
             steady = null;
           } else {
             credit(layout, steady.acc, steady.tokens, k);
@@ -348,7 +357,7 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
           const tokens: number = yield spawn(engine, period(env, comm.withAcc(acc), layout, acc, roundState));
           const durationS = engine.now - periodStart;
           const changed = rs.downInPeriod.size > 0;
-          credit(layout, acc, tokens, 1);
+          credit(layout, acc, tokens, 1, periodStart);
           rs.downInPeriod.clear();
           row(durationS, changed ? 'membership' : 'step');
           if (!changed && history && history.key === layout.key && Math.abs(history.durationS - durationS) <= STEADY_TOLERANCE * durationS) {
@@ -378,8 +387,18 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
         rs.restarts++;
         row(0, `failure (${String((err as Interrupt).cause)})`, true);
         const restartAt = engine.now;
-        yield timeout(engine, spec.faults.restartS);
-        for (const n of rs.readyNodes()) rs.failureS[n] += engine.now - restartAt;
+        // A member failing during the restart starts it over.
+        for (let restarting = true; restarting;) {
+          try {
+            yield timeout(engine, spec.faults.restartS);
+            restarting = false;
+          } catch (e) {
+            if (!(e instanceof Interrupt)) throw e;
+            rs.restarts++;
+          }
+        }
+        // Nodes that came back during the restart wait only from their return.
+        for (const n of rs.readyNodes()) rs.failureS[n] += engine.now - Math.max(restartAt, rs.onlineSince[n]);
         steady = null;
         history = null;
         rs.lastCheckpointS = engine.now;
@@ -390,6 +409,8 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
   rs.trainer = spawn(engine, trainer());
   rs.trainer.on(() => engine.stop());
   engine.run(horizonS);
+  // A trainer that died of an error would otherwise look like an unfinished run.
+  if (rs.trainer.triggered && !rs.trainer.ok) throw rs.trainer.error;
   rs.commit();
   rs.finishOnline();
   row(0, 'end', true);

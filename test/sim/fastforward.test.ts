@@ -1,0 +1,69 @@
+import { describe, it, expect } from 'vitest';
+import { simulate } from '../../src/sim/simulate';
+import { scenario, dpTree, dilocoTree, rel } from './fixtures';
+
+/**
+ * Fast-forward replaces runs of identical periods (and identical inner steps) by one timeout
+ * and k × the period's account. It must not change the answer: compare against simulating
+ * every step (`fastForward: false`), which these small cases allow (≤ 0.5 s each).
+ */
+function both(t: unknown, seed?: number) {
+  const s = scenario(t);
+  const ff = simulate(s, { fastForward: true, seed }).run;
+  const full = simulate(s, { fastForward: false, seed }).run;
+  expect(ff.finished).toBe(true);
+  expect(full.finished).toBe(true);
+  // Fast-forward really skipped work (otherwise the comparison proves nothing).
+  expect(ff.simulator.events * 10).toBeLessThan(full.simulator.events);
+  return { ff, full };
+}
+
+describe('fast-forward = step by step', () => {
+  it('data parallel, faults off: time and tokens within 0.5 % (in fact to round-off)', () => {
+    // ≈ 2 400 identical steps (bucketed all-reduce overlapping backward); every step is the same,
+    // so T = steps × step either way.
+    const { ff, full } = both(dpTree(false));
+    expect(rel(ff.timeToTrainS, full.timeToTrainS)).toBeLessThan(0.005);
+    expect(rel(ff.timeToTrainS, full.timeToTrainS)).toBeLessThan(1e-9);
+    expect(ff.tokensTrained).toBe(full.tokensTrained);
+    expect(rel(ff.breakdown.communicationS, full.breakdown.communicationS)).toBeLessThan(1e-6);
+    expect(rel(ff.bytesByLinkClass.nic, full.bytesByLinkClass.nic)).toBeLessThan(1e-9);
+  });
+
+  it('DiLoCo, faults off: time and tokens within 0.5 %', () => {
+    // Inner steps fast-forwarded inside each round, whole rounds fast-forwarded by the run.
+    const { ff, full } = both(dilocoTree(false));
+    expect(rel(ff.timeToTrainS, full.timeToTrainS)).toBeLessThan(0.005);
+    expect(rel(ff.timeToTrainS, full.timeToTrainS)).toBeLessThan(1e-9);
+    expect(ff.tokensTrained).toBe(full.tokensTrained);
+    expect(rel(ff.bytesByLinkClass['wan-access'], full.bytesByLinkClass['wan-access'])).toBeLessThan(1e-9);
+  });
+
+  it('data parallel with failures and checkpoint-restart: same failures, same time', () => {
+    // Failures come from per-node random streams, independent of the trainer, so both runs see
+    // the same failure times; a fast-forwarded block is cut by a failure and credits the whole
+    // periods done before it, cut by a repaired node's return (re-plan with it), and capped at
+    // the next checkpoint. Both runs must then agree (to round-off, across seeds).
+    for (const seed of [1, 2, 3]) {
+      const { ff, full } = both(dpTree(true), seed);
+      expect(ff.events.failures).toBeGreaterThan(0);
+      expect(ff.events).toEqual(full.events);
+      expect(rel(ff.timeToTrainS, full.timeToTrainS)).toBeLessThan(0.005);
+      expect(rel(ff.timeToTrainS, full.timeToTrainS)).toBeLessThan(1e-6);
+      expect(ff.tokensTrained).toBe(full.tokensTrained);
+      expect(rel(ff.tokensLost, full.tokensLost)).toBeLessThan(1e-9);
+      expect(rel(ff.breakdown.failureS, full.breakdown.failureS)).toBeLessThan(1e-6);
+    }
+  });
+
+  it('elastic DiLoCo with churn: within 0.5 %', () => {
+    // Not exact: a joiner's model download contends with the outer sync when every round is
+    // simulated, but not inside a fast-forwarded block (no flows there). That costs about one
+    // round per join (≈ 2 s of ≈ 880 s here).
+    const { ff, full } = both(dilocoTree(true));
+    expect(ff.events.churn).toBeGreaterThan(0);
+    expect(ff.events).toEqual(full.events);
+    expect(rel(ff.timeToTrainS, full.timeToTrainS)).toBeLessThan(0.005);
+    expect(rel(ff.tokensTrained, full.tokensTrained)).toBeLessThan(0.005);
+  });
+});
