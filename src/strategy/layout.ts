@@ -88,14 +88,15 @@ function splitBySite(platform: Platform, nodes: readonly number[]): number[][] {
 }
 
 /** Memory check for one node under the layout; throws with advice if it does not fit. */
-function checkMemory(inp: LayoutInput, node: number, dp: number, shardGroup: number): void {
+/** `inflight`: micro-batches whose activations the busiest stage holds (1F1B: pp; GPipe: all of them). */
+function checkMemory(inp: LayoutInput, node: number, dp: number, shardGroup: number, inflight: number): void {
   const { model, training, strategy } = inp;
   const n = inp.platform.nodes[node];
   const layout: ParallelLayout = {
     tensorParallel: strategy.tensorParallel, pipelineParallel: strategy.pipelineParallel, dataParallel: dp,
     zeroStage: strategy.zeroStage, shardGroup, microBatchSeqs: training.microBatchSeqs, recompute: training.recompute,
     flashAttention: training.flashAttention, sequenceParallel: strategy.tensorParallel > 1,
-    inflightMicrobatches: strategy.pipelineParallel, weightBytesPerParam: training.weightBytesPerParam,
+    inflightMicrobatches: inflight, weightBytesPerParam: training.weightBytesPerParam,
     gradBytesPerParam: training.gradBytesPerParam, optimizerBytesPerParam: training.optimizerBytesPerParam,
   };
   const need = memoryPerGpu(model, layout);
@@ -148,11 +149,11 @@ export function buildLayout(inp: LayoutInput, active: readonly number[]): Layout
     if (pp === 1) {
       const gpus = nodes.reduce((s, n) => s + platform.nodes[n].gpus, 0);
       const dp = gpus / tp;
-      const shardGroup = strategy.diloco ? dp : dp;
+      const shardGroup = dp;
       const speeds = nodes.map(nodeSpeed);
       const sum = speeds.reduce((a, b) => a + b, 0);
       const members = nodes.map((node, i) => {
-        checkMemory(inp, node, dp, shardGroup);
+        checkMemory(inp, node, dp, shardGroup, 1);
         const share = strategy.heterogeneity === 'proportional' ? speeds[i] / sum : 1 / nodes.length;
         const tokens = tokensPerStep * share;
         const workers = platform.nodes[node].gpus / tp;
@@ -193,7 +194,8 @@ export function buildLayout(inp: LayoutInput, active: readonly number[]): Layout
       replicas.push(stages);
     }
     const usedNodes = [...new Set(replicas.flat().map((w) => w.node))];
-    for (const n of usedNodes) checkMemory(inp, n, dp, dp);
+    const inflight = strategy.schedule === 'gpipe' ? microbatches : Math.min(pp, microbatches);
+    for (const n of usedNodes) checkMemory(inp, n, dp, dp, inflight);
     used.push(...usedNodes);
     const stageParams = stageLayers.map((l, s) => (params * l) / model.layers);
     const paramsPerGpu = Math.max(...stageParams) / tp / (strategy.zeroStage >= 1 ? dp : 1);
