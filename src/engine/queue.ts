@@ -52,9 +52,8 @@ export class EventQueue<P> {
     const n = --this.size;
     if (n === 0) return top;
     const time = times[n], order = orders[n], slot = slots[n];
-    // Bottom-up (Floyd): move the hole down along the smaller children to a leaf, then
-    // sift the former last element up from there (it usually belongs near the bottom).
     let i = 0;
+    // Sift down the former last element.
     for (;;) {
       let child = 2 * i + 1;
       if (child >= n) break;
@@ -62,19 +61,12 @@ export class EventQueue<P> {
       if (right < n && (times[right] < times[child] || (times[right] === times[child] && orders[right] < orders[child]))) {
         child = right;
       }
-      times[i] = times[child];
+      const ct = times[child];
+      if (time < ct || (time === ct && order < orders[child])) break;
+      times[i] = ct;
       orders[i] = orders[child];
       slots[i] = slots[child];
       i = child;
-    }
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const pt = times[parent];
-      if (pt < time || (pt === time && orders[parent] < order)) break;
-      times[i] = pt;
-      orders[i] = orders[parent];
-      slots[i] = slots[parent];
-      i = parent;
     }
     times[i] = time;
     orders[i] = order;

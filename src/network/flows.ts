@@ -27,6 +27,8 @@ export class Flow {
   finished = false;
   /** Scratch mark for component search. */
   mark = 0;
+  /** While the flow shares its links: its index in each link's flow list (parallel to `links`). */
+  linkPos: number[] | null = null;
   constructor(
     readonly id: number,
     readonly links: Int32Array,
@@ -49,8 +51,13 @@ export class FlowNetwork {
   readonly capacity: Float64Array;
   /** Bytes delivered across each link (a flow counts on every link of its path). */
   readonly bytesCarried: Float64Array;
-  private readonly onLink: Set<Flow>[];
-  private readonly dirtyLinks = new Set<number>();
+  /** Flows sharing each link, in no particular order (swap-remove); positions kept in Flow.linkPos. */
+  private readonly onLink: Flow[][];
+  /** Links whose flows must be re-solved at the end of the instant, each listed once. */
+  private dirtyLinks: number[] = [];
+  private readonly isDirty: Uint8Array;
+  /** Per link: the search epoch that last reached it (component search without a Set). */
+  private readonly linkSeen: Int32Array;
   private solvePending = false;
   private nextId = 0;
   private markEpoch = 0;
@@ -60,7 +67,9 @@ export class FlowNetwork {
   constructor(private readonly engine: Engine, capacityBytesPerS: ArrayLike<number>) {
     this.capacity = Float64Array.from(capacityBytesPerS);
     this.bytesCarried = new Float64Array(this.capacity.length);
-    this.onLink = Array.from({ length: this.capacity.length }, () => new Set<Flow>());
+    this.onLink = Array.from({ length: this.capacity.length }, () => []);
+    this.isDirty = new Uint8Array(this.capacity.length);
+    this.linkSeen = new Int32Array(this.capacity.length);
   }
 
   /**
@@ -93,8 +102,9 @@ export class FlowNetwork {
     this.markDirty(link);
   }
 
+  /** Flows currently sharing `link` (a snapshot, in no particular order). */
   flowsOn(link: number): ReadonlySet<Flow> {
-    return this.onLink[link];
+    return new Set(this.onLink[link]);
   }
 
   private readonly join = (flow: Flow): void => {
@@ -106,15 +116,23 @@ export class FlowNetwork {
       return;
     }
     this.activeFlows++;
-    for (const l of flow.links) {
-      this.onLink[l].add(flow);
-      this.markDirty(l);
+    const links = flow.links;
+    const pos: number[] = new Array(links.length);
+    for (let j = 0; j < links.length; j++) {
+      const list = this.onLink[links[j]];
+      pos[j] = list.length;
+      list.push(flow);
+      this.markDirty(links[j]);
     }
+    flow.linkPos = pos;
     if (flow.links.length === 0) this.solveFlows([flow]);
   };
 
   private markDirty(link: number): void {
-    this.dirtyLinks.add(link);
+    if (this.isDirty[link] === 0) {
+      this.isDirty[link] = 1;
+      this.dirtyLinks.push(link);
+    }
     if (!this.solvePending) {
       this.solvePending = true;
       this.engine.schedule(0, this.solve, undefined, Priority.LATE);
@@ -125,19 +143,26 @@ export class FlowNetwork {
   private readonly solve = (): void => {
     this.solvePending = false;
     const epoch = ++this.markEpoch;
-    const stack = [...this.dirtyLinks];
-    this.dirtyLinks.clear();
-    const seenLinks = new Set<number>(stack);
+    const stack = this.dirtyLinks;
+    this.dirtyLinks = [];
+    const seen = this.linkSeen, isDirty = this.isDirty;
+    for (let i = 0; i < stack.length; i++) {
+      isDirty[stack[i]] = 0;
+      seen[stack[i]] = epoch;
+    }
     const component: Flow[] = [];
     while (stack.length > 0) {
-      const l = stack.pop()!;
-      for (const f of this.onLink[l]) {
+      const list = this.onLink[stack.pop()!];
+      for (let i = 0; i < list.length; i++) {
+        const f = list[i];
         if (f.mark === epoch) continue;
         f.mark = epoch;
         component.push(f);
-        for (const m of f.links) {
-          if (!seenLinks.has(m)) {
-            seenLinks.add(m);
+        const links = f.links;
+        for (let j = 0; j < links.length; j++) {
+          const m = links[j];
+          if (seen[m] !== epoch) {
+            seen[m] = epoch;
             stack.push(m);
           }
         }
@@ -189,10 +214,27 @@ export class FlowNetwork {
     if (flow.completion >= 0) this.engine.cancel(flow.completion);
     flow.completion = -1;
     this.activeFlows--;
-    for (const l of flow.links) {
-      this.onLink[l].delete(flow);
+    const links = flow.links, pos = flow.linkPos!;
+    for (let j = 0; j < links.length; j++) {
+      const l = links[j];
+      const list = this.onLink[l];
+      // Swap-remove: the last flow of the list takes this flow's place.
+      const at = pos[j], lastAt = list.length - 1;
+      const last = list[lastAt];
+      list[at] = last;
+      list.pop();
+      if (at !== lastAt) {
+        const lastLinks = last.links, lastPos = last.linkPos!;
+        for (let k = 0; k < lastLinks.length; k++) {
+          if (lastLinks[k] === l && lastPos[k] === lastAt) {
+            lastPos[k] = at;
+            break;
+          }
+        }
+      }
       this.markDirty(l);
     }
+    flow.linkPos = null;
   }
 
   private settle(flow: Flow): void {

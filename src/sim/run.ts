@@ -227,13 +227,20 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
 
   const layoutInput = { platform, model, training, strategy };
   const layouts = new Map<string, Layout>();
+  // Membership is usually unchanged since the previous period: compare the node lists
+  // before building the key (a string of every active node id, costly with thousands of nodes).
+  let lastActive: readonly number[] = [];
+  let lastLayout: Layout | null = null;
   const layoutFor = (active: number[]): Layout => {
+    if (lastLayout !== null && active.length === lastActive.length && active.every((n, i) => n === lastActive[i])) return lastLayout;
     const key = active.join(',');
     let l = layouts.get(key);
     if (!l) {
       l = buildLayout(layoutInput, active);
       layouts.set(key, l);
     }
+    lastActive = active;
+    lastLayout = l;
     return l;
   };
   // Infeasible memory layouts are scenario errors: check them once with every node present.

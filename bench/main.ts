@@ -1,0 +1,163 @@
+/**
+ * `npm run bench`: performance figures of the simulator, printed next to their targets.
+ *  1. Engine throughput on the classic hold model, N = 1e3, 1e4, 1e5 pending events.
+ *  2. Wall time and peak memory of a full run of scenarios/bench-10k-diloco.yaml
+ *     (10,000 GPUs, 100 sites, DiLoCo, 1T tokens, failures and churn), in a child process.
+ *  3. That run's events and flow solves (result.run.simulator).
+ * Nothing here passes or fails a test; the table says where a figure misses its target.
+ *
+ * Options: --quick (shorter hold runs), --no-full, --no-hold, --scenario <file>, --json,
+ *          --repeat <n> (hold runs per N; the median is reported).
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { cpus } from 'node:os';
+import { holdModel, type HoldResult } from './hold';
+import { fullRun, type FullRunResult } from './full';
+
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const DEFAULT_SCENARIO = resolve(ROOT, 'scenarios/bench-10k-diloco.yaml');
+
+export const TARGETS = {
+  holdEventsPerS: 3e6,
+  fullRunS: 30,
+  peakBytes: 2 * 2 ** 30,
+} as const;
+
+interface Options {
+  quick: boolean;
+  hold: boolean;
+  full: boolean;
+  json: boolean;
+  repeat: number;
+  scenario: string;
+  child: boolean;
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  const o: Options = { quick: false, hold: true, full: true, json: false, repeat: 3, scenario: DEFAULT_SCENARIO, child: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--quick') o.quick = true;
+    else if (a === '--no-hold') o.hold = false;
+    else if (a === '--no-full') o.full = false;
+    else if (a === '--json') o.json = true;
+    else if (a === '--child-full') o.child = true;
+    else if (a === '--repeat') o.repeat = Math.max(1, Number(argv[++i]) || 1);
+    else if (a === '--scenario') o.scenario = resolve(argv[++i] ?? '');
+    else throw new Error(`unknown option '${a}'; expected --quick, --no-hold, --no-full, --json, --repeat <n>, --scenario <file>`);
+  }
+  return o;
+}
+
+interface HoldRow {
+  readonly n: number;
+  readonly events: number;
+  readonly runs: readonly HoldResult[];
+  readonly medianEventsPerS: number;
+  readonly bestEventsPerS: number;
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function holdBench(o: Options): HoldRow[] {
+  const events = o.quick ? 1e6 : 3e6;
+  holdModel(1e4, o.quick ? 3e5 : 1e6, 99); // warm-up: let the JIT settle before timing
+  const rows: HoldRow[] = [];
+  for (const n of [1e3, 1e4, 1e5]) {
+    const runs: HoldResult[] = [];
+    for (let r = 0; r < o.repeat; r++) {
+      globalThis.gc?.();
+      runs.push(holdModel(n, events, r + 1));
+    }
+    const rates = runs.map((r) => r.eventsPerS);
+    rows.push({ n, events, runs, medianEventsPerS: median(rates), bestEventsPerS: Math.max(...rates) });
+  }
+  return rows;
+}
+
+/** Runs the full-run benchmark in a fresh process (clean memory high-water mark). */
+function fullBenchInChild(o: Options): FullRunResult {
+  const script = resolve(ROOT, 'bin/bench.js');
+  const r = spawnSync(process.execPath, [...process.execArgv, script, '--child-full', '--scenario', o.scenario], {
+    encoding: 'utf8', maxBuffer: 64 * 2 ** 20, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (r.status !== 0) throw new Error(`full-run child exited with ${r.status ?? r.signal}`);
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  return JSON.parse(line) as FullRunResult;
+}
+
+const fmtRate = (x: number) => `${(x / 1e6).toFixed(2)} M/s`;
+const fmtBytes = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : `${(b / 2 ** 20).toFixed(0)} MiB`);
+const fmtCount = (x: number) => x.toLocaleString('en-US');
+
+function table(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  const line = (r: readonly string[]) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
+  return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let o: Options;
+  try {
+    o = parseArgs(argv);
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    return 2;
+  }
+  if (o.child) {
+    process.stdout.write(`${JSON.stringify(await fullRun(o.scenario))}\n`);
+    return 0;
+  }
+  if (typeof globalThis.gc !== 'function') process.stderr.write('note: run with node --expose-gc (npm run bench does) to collect garbage between runs\n');
+  const env = `node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} logical CPUs), ${process.platform}/${process.arch}`;
+  if (!o.json) process.stdout.write(`dtsim bench: ${env}\n\n`);
+
+  const hold = o.hold ? holdBench(o) : [];
+  if (!o.json && hold.length) {
+    process.stdout.write(`Hold model: N pending events, each event schedules one more at now + Exp(1); ${fmtCount(hold[0].events)} events per run, median of ${o.repeat} (best in brackets).\n`);
+  }
+  let full: FullRunResult | null = null;
+  if (o.full) {
+    if (!o.json) process.stdout.write(`Full run: ${o.scenario} (child process) ...\n`);
+    full = fullBenchInChild(o);
+  }
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify({ env, targets: TARGETS, hold, full }, null, 2)}\n`);
+    return 0;
+  }
+
+  const ok = (pass: boolean) => (pass ? 'ok' : 'MISS');
+  const rows: string[][] = [['figure', 'measured', 'target', '']];
+  for (const h of hold) {
+    rows.push([`engine, hold model N = ${h.n.toExponential(0).replace('e+', 'e')}`, `${fmtRate(h.medianEventsPerS)} (${fmtRate(h.bestEventsPerS)})`,
+      `>= ${fmtRate(TARGETS.holdEventsPerS)}`, ok(h.medianEventsPerS >= TARGETS.holdEventsPerS)]);
+  }
+  if (full) {
+    const peak = Math.max(full.memory.rssSampledBytes, full.memory.maxRssBytes);
+    rows.push(
+      [`${full.scenario}: wall time (simulate)`, `${full.simulateS.toFixed(2)} s`, `<= ${TARGETS.fullRunS} s`, ok(full.simulateS <= TARGETS.fullRunS)],
+      ['  scenario load + resolve', `${full.loadS.toFixed(2)} s`, '', ''],
+      ['  peak RSS (sampled / kernel maxrss)', `${fmtBytes(full.memory.rssSampledBytes)} / ${fmtBytes(full.memory.maxRssBytes)}`, `<= ${fmtBytes(TARGETS.peakBytes)}`, ok(peak <= TARGETS.peakBytes)],
+      ['  peak V8 heap used (reserved)', `${fmtBytes(full.memory.heapUsedBytes)} (${fmtBytes(full.memory.heapTotalBytes)})`, '', ''],
+      ['  events processed', fmtCount(full.events), '', ''],
+      ['  flow solves', fmtCount(full.flowSolves), '', ''],
+      ['  events/s over the run', fmtRate(full.events / full.simulateS), '', ''],
+    );
+  }
+  process.stdout.write(`\n${table(rows)}\n`);
+  if (full) {
+    process.stdout.write(
+      `\n${full.scenario}: ${fmtCount(full.gpus)} GPUs, ${fmtCount(full.nodes)} nodes, ${full.sites} sites; finished ${full.finished}, ` +
+      `time to train ${(full.timeToTrainS / 86400).toFixed(2)} days, MFU ${(100 * full.mfu).toFixed(1)} %, ` +
+      `${full.failures} failures, ${full.churn} churn events, ${full.restarts} restarts ` +
+      `(heap sampled ${full.memory.heapSamples}x at period boundaries, RSS ${full.memory.rssSamples}x).\n`,
+    );
+  }
+  return 0;
+}
