@@ -27,7 +27,7 @@ export class Engine {
   /** Simulated time in seconds (float64). */
   now = 0;
   private seq = 0;
-  private readonly queue = new EventQueue<number>();
+  private readonly queue = new EventQueue();
   private fns: (Callback<any> | null)[] = [];
   private args: unknown[] = [];
   private gens: number[] = [];

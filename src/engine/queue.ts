@@ -4,7 +4,7 @@
  * in scheduling order: the same input always gives the same event order.
  * Payloads live in a slot table; the heap moves only numbers.
  */
-export class EventQueue<P> {
+export class EventQueue {
   private times: Float64Array;
   private orders: Float64Array;
   private slots: Int32Array;

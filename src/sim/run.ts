@@ -72,7 +72,8 @@ export class RunState {
   restarts = 0;
   /** Nodes that went down since the current period started (elastic accounting). */
   downInPeriod = new Set<number>();
-  membershipChanged = new SimEvent<void>(null as unknown as Engine);
+  /** Fires (and is replaced) whenever the set of ready nodes changes. */
+  membershipChanged: SimEvent<void>;
   currentLayout: Layout | null = null;
   trainer: Process<void> | null = null;
 
