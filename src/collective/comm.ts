@@ -45,7 +45,7 @@ export class Comm {
    * one-way latency; `rails` parallel transfers (one per GPU rail) multiply the TCP window cap.
    */
   send(a: number, b: number, bytes: number, opts: { latencyS?: number; rails?: number } = {}): SimEvent<FlowStats> {
-    const route = a === b ? this.platform.intraRoute(a) : this.platform.route(a, b);
+    const route = this.route(a, b);
     return this.flow(route, bytes, opts.latencyS ?? route.latencyS, opts.rails ?? 1);
   }
 

@@ -95,6 +95,17 @@ export class Platform {
     return this.nodes.reduce((n, node) => n + node.gpus, 0);
   }
 
+  /** `nodes` split by site, in first-seen order (the groups of hierarchical collectives). */
+  bySite(nodes: readonly number[]): number[][] {
+    const m = new Map<number, number[]>();
+    for (const n of nodes) {
+      const s = this.nodes[n].site;
+      if (!m.has(s)) m.set(s, []);
+      m.get(s)!.push(n);
+    }
+    return [...m.values()];
+  }
+
   /** The route from node a to node b (a ≠ b). */
   route(a: number, b: number): Route {
     const key = a * this.nodes.length + b;

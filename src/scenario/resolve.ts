@@ -155,7 +155,7 @@ function resolveSystem(raw: RawSystem, label: string, model: ModelShape, catalog
         intra = { bandwidthBytesPerS: n.intraNode.bandwidth, latencyS: n.intraNode.latency };
       } else {
         // Collectives reach only part of the line rate (NCCL busBw / line rate).
-        const preset = Object.values(d.intraNodeLinks).find((p) => p.id === gpu!.intraNode.kind);
+        const preset = d.intraNodeLinks[gpu.intraNode.kind];
         intra = { bandwidthBytesPerS: gpu.intraNode.bandwidthBytesPerS * (preset?.achievedFraction ?? 1), latencyS: gpu.intraNode.latencyS };
       }
       // Default NIC: the site's fabric ports, counted per 8-GPU server (nicsPerNode is for one),

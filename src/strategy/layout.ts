@@ -64,27 +64,9 @@ function groupNodes(inp: LayoutInput, active: readonly number[]): number[][] {
   const d = inp.strategy.diloco;
   if (!d) return [active.slice()];
   if (d.groups === 'node') return active.map((n) => [n]);
-  if (d.groups === 'site') {
-    const bySite = new Map<number, number[]>();
-    for (const n of active) {
-      const s = inp.platform.nodes[n].site;
-      if (!bySite.has(s)) bySite.set(s, []);
-      bySite.get(s)!.push(n);
-    }
-    return [...bySite.values()];
-  }
+  if (d.groups === 'site') return inp.platform.bySite(active);
   const k = Math.min(d.groups, active.length);
   return Array.from({ length: k }, (_, g) => active.slice(Math.floor((g * active.length) / k), Math.floor(((g + 1) * active.length) / k)));
-}
-
-function splitBySite(platform: Platform, nodes: readonly number[]): number[][] {
-  const m = new Map<number, number[]>();
-  for (const n of nodes) {
-    const s = platform.nodes[n].site;
-    if (!m.has(s)) m.set(s, []);
-    m.get(s)!.push(n);
-  }
-  return [...m.values()];
 }
 
 /** Memory check for one node under the layout; throws with advice if it does not fit. */
@@ -142,7 +124,7 @@ export function buildLayout(inp: LayoutInput, active: readonly number[]): Layout
   const groups: GroupPlan[] = [];
   const used: number[] = [];
   groupsNodes.forEach((nodes, gi) => {
-    const bySite = splitBySite(platform, nodes);
+    const bySite = platform.bySite(nodes);
     const crossesWan = bySite.length > 1;
     let tokensPerStep = training.globalBatchTokens * shares[gi];
     const gradBytesPerParam = crossesWan ? wanBytesPerParam : training.gradBytesPerParam;
@@ -197,10 +179,10 @@ export function buildLayout(inp: LayoutInput, active: readonly number[]): Layout
     const inflight = strategy.schedule === 'gpipe' ? microbatches : Math.min(pp, microbatches);
     for (const n of usedNodes) checkMemory(inp, n, dp, dp, inflight);
     used.push(...usedNodes);
-    const stageParams = stageLayers.map((l, s) => (params * l) / model.layers);
+    const stageParams = stageLayers.map((l) => (params * l) / model.layers);
     const paramsPerGpu = Math.max(...stageParams) / tp / (strategy.zeroStage >= 1 ? dp : 1);
     groups.push({
-      index: gi, nodes: usedNodes, bySite: splitBySite(platform, usedNodes), tokensPerStep, members: [], replicas, microbatches,
+      index: gi, nodes: usedNodes, bySite: platform.bySite(usedNodes), tokensPerStep, members: [], replicas, microbatches,
       stageGradBytes: stageParams.map((p) => p * gradBytesPerParam), crossesWan,
       optimizerS: Math.max(...usedNodes.map((n) => optimizerStepS(paramsPerGpu, platform.nodes[n].gpu, training))),
     });

@@ -165,13 +165,7 @@ export function* pipelineStep(env: StepEnv, comm: Comm, g: GroupPlan, acc: Acc) 
     const syncs: SimEvent<void>[] = [];
     for (let s = 0; s < p; s++) {
       const members = g.replicas.map((r) => r[s].node);
-      const bySite = new Map<number, number[]>();
-      for (const n of members) {
-        const site = env.platform.nodes[n].site;
-        if (!bySite.has(site)) bySite.set(site, []);
-        bySite.get(site)!.push(n);
-      }
-      syncs.push(allReduce(comm, [...bySite.values()], g.stageGradBytes[s],
+      syncs.push(allReduce(comm, env.platform.bySite(members), g.stageGradBytes[s],
         { algo: env.strategy.allReduce, rails: env.strategy.tensorParallel, mode: env.ringMode }));
     }
     yield allOf(engine, syncs);
