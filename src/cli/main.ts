@@ -34,18 +34,25 @@ export async function runCommand(a: RunArgs, io = { out: process.stdout, err: pr
   mkdirSync(dir, { recursive: true }); // fail before a long run, not after it
   const ts = openTimeseries(join(dir, 'timeseries.csv'));
   const tty = !a.quiet && (io.err as NodeJS.WriteStream).isTTY === true;
-  let lastPct = -1;
+  // A TTY gets a live percentage; a log (CI, a batch job) gets a plain line every 10 %.
+  const step = tty ? 1 : 10;
+  const started = Date.now();
+  let lastPct = -1, lastLabel = '';
   let result;
   try {
     result = simulate(scenario, {
       seed: a.seed,
       fastForward: a.fastForward ? undefined : false,
       onRow: (row) => ts.write(row),
-      onProgress: tty ? (label, f) => {
-        const pct = Math.floor(100 * Math.min(1, f));
-        if (pct !== lastPct) io.err.write(`\r${label}: ${pct}%   `);
+      onProgress: a.quiet ? undefined : (label, f) => {
+        const pct = step * Math.floor((100 * Math.min(1, f)) / step);
+        if (label !== lastLabel) lastPct = -1;
+        lastLabel = label;
+        if (pct === lastPct) return;
         lastPct = pct;
-      } : undefined,
+        if (tty) io.err.write(`\r${label}: ${pct}%   `);
+        else io.err.write(`${label}: ${pct}% of the tokens (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+      },
     });
   } finally {
     if (tty) io.err.write('\r\x1b[K');

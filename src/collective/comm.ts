@@ -68,7 +68,14 @@ export class Comm {
     this.scope.track(f);
     const { acc, platform } = this;
     f.done.on((ev) => {
-      if (ev.ok) for (const l of route.links) acc.addBytes(platform.linkClass[l], bytes);
+      if (!ev.ok) return;
+      let wan = false;
+      for (const l of route.links) {
+        const cls = platform.linkClass[l];
+        acc.addBytes(cls, bytes);
+        wan ||= cls === 'wan-access' || cls === 'wan-path';
+      }
+      if (wan) acc.wanBytes += bytes;
     });
     return f.done;
   }

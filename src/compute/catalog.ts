@@ -61,6 +61,10 @@ export interface SiteDefaults {
   /** Wall power per watt of GPU TDP (host, fans, PSU), before PUE. */
   readonly wallPerTdp: number;
   readonly depreciationS: number;
+  /** rental: the GPU's hourly price covers power, hosting and hardware; owned: each is paid apart. */
+  readonly costModel: 'rental' | 'owned';
+  /** All-in capital cost per GPU (server, network share) ÷ the GPU's own price. */
+  readonly serverOverhead: number;
   readonly sources: Sources;
 }
 
@@ -211,6 +215,8 @@ const siteSchema = z.strictObject({
   colocationPrice: opt('usdPerEnergy'),
   wallPerTdp: z.number().gte(1),
   depreciation: req('time'),
+  costModel: z.enum(['rental', 'owned']),
+  serverOverhead: z.number().gte(1),
   sources: sourcesSchema,
 });
 const defaultsSchema = z.strictObject({
@@ -254,7 +260,7 @@ function buildDefaults(raw: unknown, file: string): Defaults {
       fabric: s.fabric === null ? null : lookup(scaleOutFabrics, s.fabric, `sites.${kind}.fabric`),
       nicsPerNode: s.nicsPerNode, oversubscription: s.oversubscription, mtbfMultiplier: s.mtbfMultiplier,
       repairS: s.repairTime, colocationUsdPerWS: s.colocationPrice ?? null, wallPerTdp: s.wallPerTdp,
-      depreciationS: s.depreciation, sources: s.sources,
+      depreciationS: s.depreciation, costModel: s.costModel, serverOverhead: s.serverOverhead, sources: s.sources,
     };
     return [kind, site];
   })) as Record<SiteKind, SiteDefaults>;

@@ -12,6 +12,8 @@ export class Acc {
   /** Tokens each node processed (forward + backward), for per-operator work. */
   readonly tokens: Float64Array;
   readonly bytesByClass = new Float64Array(LINK_CLASSES.length);
+  /** Bytes of transfers that crossed the WAN, each counted once (not once per link of its path). */
+  wanBytes = 0;
   hardwareFlop = 0;
 
   constructor(readonly nodes: number) {
@@ -34,6 +36,7 @@ export class Acc {
       this.tokens[i] += k * other.tokens[i];
     }
     for (let c = 0; c < this.bytesByClass.length; c++) this.bytesByClass[c] += k * other.bytesByClass[c];
+    this.wanBytes += k * other.wanBytes;
     this.hardwareFlop += k * other.hardwareFlop;
     return this;
   }
@@ -44,6 +47,7 @@ export class Acc {
     this.bubble.fill(0);
     this.tokens.fill(0);
     this.bytesByClass.fill(0);
+    this.wanBytes = 0;
     this.hardwareFlop = 0;
   }
 }

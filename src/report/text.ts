@@ -8,24 +8,40 @@ type Line = [string, (r: RunSummary) => string];
 const LINES: Line[] = [
   ['GPUs', (r) => `${r.gpus} (${Object.entries(r.gpuTypes).map(([k, v]) => `${v}× ${k}`).join(', ')})`],
   ['sites', (r) => String(r.sites)],
-  ['time to train', (r) => `${formatDuration(r.timeToTrainS)}${r.finished ? '' : ' (not finished)'}`],
+  ['time to train', (r) => r.finished ? formatDuration(r.timeToTrainS) : `not finished: ${formatPct(r.progress)} of the tokens in ${formatDuration(r.timeToTrainS)}`],
   ['tokens trained', (r) => formatCount(r.tokensTrained)],
-  ['effective tokens', (r) => `${formatCount(r.effectiveTokens)} (×${r.tokenEfficiency.value.toFixed(2)})`],
+  ['effective tokens', (r) => `${formatCount(r.effectiveTokens)} (×${r.tokenEfficiency.value.toFixed(2)}, ${r.tokenEfficiency.source})`],
   ['throughput', (r) => `${formatCount(r.throughputTokensPerS)} tokens/s`],
-  ['MFU', (r) => formatPct(r.mfu)],
+  ['MFU, online GPU time', (r) => formatPct(r.mfu)],
+  ['MFU, whole fleet', (r) => formatPct(r.mfuFleet)],
   ['compute', (r) => share(r, r.breakdown.computeS)],
   ['communication', (r) => share(r, r.breakdown.communicationS)],
   ['pipeline bubble', (r) => share(r, r.breakdown.bubbleS)],
-  ['idle', (r) => share(r, r.breakdown.idleS)],
-  ['failures', (r) => `${share(r, r.breakdown.failureS)} (${r.events.failures} failures, ${r.events.restarts} restarts)`],
+  ['idle (online)', (r) => share(r, r.breakdown.idleS)],
+  ['lost work', (r) => `${share(r, r.breakdown.lostWorkS)} (${lostCauses(r)})`],
+  ['restarts', (r) => `${share(r, r.breakdown.restartS)} (${r.events.restarts} restarts)`],
   ['checkpoints', (r) => share(r, r.breakdown.checkpointS)],
-  ['offline', (r) => `${share(r, r.breakdown.offlineS)} (${r.events.churn} churn events)`],
-  ['WAN bytes', (r) => formatBytes(r.bytesByLinkClass['wan-access'])],
-  ['GPU-hours', (r) => formatCount(r.gpuHours)],
+  ['down for repair', (r) => `${share(r, r.breakdown.repairS)} (${r.events.failures} failures)`],
+  ['offline (churn)', (r) => `${share(r, r.breakdown.offlineS)} (${r.events.churn} churn events)`],
+  ['WAN traffic (sent once)', (r) => formatBytes(r.wanBytesSent)],
+  ['GPU-hours (online)', (r) => formatCount(r.gpuHours)],
   ['energy', (r) => formatEnergy(r.energyJ)],
-  ['rental cost', (r) => formatUsd(r.rentalCostUsd)],
-  ['energy cost', (r) => formatUsd(r.energyCostUsd)],
+  ['cost', (r) => `${formatUsd(r.costUsd)} (${costParts(r)})`],
 ];
+
+function lostCauses(r: RunSummary): string {
+  const parts: string[] = [];
+  if (r.events.discardedRounds > 0) parts.push(`${r.events.discardedRounds} rounds discarded: a member left mid-round`);
+  if (r.events.restarts > 0) parts.push(`rolled back ${r.events.restarts}×`);
+  return parts.length > 0 ? parts.join('; ') : 'none';
+}
+
+function costParts(r: RunSummary): string {
+  const c = r.cost;
+  const parts: [string, number][] = [['rental', c.rentalUsd], ['depreciation', c.depreciationUsd], ['hosting', c.hostingUsd], ['electricity', c.electricityUsd]];
+  const shown = parts.filter(([, v]) => v > 0).map(([k, v]) => `${k} ${formatUsd(v)}`);
+  return shown.length > 0 ? shown.join(' + ') : 'nothing priced';
+}
 
 function share(r: RunSummary, s: number): string {
   return r.timeToTrainS > 0 ? formatPct(s / r.timeToTrainS) : '0%';
@@ -44,8 +60,11 @@ export function formatSummary(res: SimulationResult): string {
   ];
   if (res.comparison) {
     const c = res.comparison;
-    out.push('', `${res.run.label} vs ${res.baseline!.label}: ${c.timeToTrainRatio.toFixed(2)}× the time (${c.effectiveTimeRatio.toFixed(2)}× per effective token), ` +
-      `${c.costRatio.toFixed(2)}× the cost, ${c.energyRatio.toFixed(2)}× the energy`);
+    const x = (v: number | undefined) => (v === undefined ? 'n/a' : `${v.toFixed(2)}×`);
+    out.push('', c.bothFinished
+      ? `${res.run.label} vs ${res.baseline!.label}: ${x(c.timeToTrainRatio)} the time (${x(c.effectiveTimeRatio)} per effective token), ` +
+        `${x(c.costRatio)} the cost, ${x(c.energyRatio)} the energy`
+      : `${res.run.label} vs ${res.baseline!.label}: ${c.note}`);
   }
   return out.join('\n');
 }

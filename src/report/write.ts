@@ -2,7 +2,7 @@
  * Files a run writes: summary.json (versioned, documented in README) and timeseries.csv,
  * streamed row by row with fast-csv.
  */
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { format as csvFormat } from 'fast-csv';
 import type { SimulationResult } from '../sim/simulate';
@@ -35,17 +35,26 @@ export interface TimeseriesWriter {
   close(): Promise<void>;
 }
 
+/**
+ * Opens timeseries.csv and writes each row to the file as it comes: simulate() runs without
+ * yielding to the event loop, so an asynchronous stream would hold every row until the run
+ * ends and a killed run would leave an empty file. fast-csv formats synchronously when read in
+ * flowing mode; each chunk goes straight to the file descriptor.
+ */
 export function openTimeseries(file: string): TimeseriesWriter {
-  const out = createWriteStream(file);
-  const csv = csvFormat({ headers: [...TIMESERIES_COLUMNS] });
-  csv.pipe(out);
+  const fd = openSync(file, 'w');
+  const csv = csvFormat({ headers: [...TIMESERIES_COLUMNS], alwaysWriteHeaders: true });
+  csv.on('data', (chunk: Buffer) => writeSync(fd, chunk));
   return {
     write: (r) => {
       csv.write([r.run, r.timeS, r.tokens, r.effectiveTokens, r.tokensLost, r.activeNodes, r.activeGpus, r.periodS, r.throughputTokensPerS, r.event]);
     },
     close: () => new Promise((resolve, reject) => {
-      out.on('finish', () => resolve());
-      out.on('error', reject);
+      csv.on('end', () => {
+        closeSync(fd);
+        resolve();
+      });
+      csv.on('error', reject);
       csv.end();
     }),
   };

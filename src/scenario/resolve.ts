@@ -165,6 +165,7 @@ function resolveSystem(raw: RawSystem, label: string, model: ModelShape, catalog
       nodes.push({
         gpu, count: n.count, gpusPerNode: n.gpusPerNode, intraNode: intra, nicBytesPerS: nic,
         rentalUsdPerGpuS: n.rental ?? gpu.rentalUsdPerS ?? 0,
+        capexUsdPerGpu: n.price ?? (gpu.priceUsd ?? 0) * sd.serverOverhead,
         nodeMtbfS: (n.mtbf ?? gpu.mtbfS * sd.mtbfMultiplier) / n.gpusPerNode,
         slowdown: n.slowdown,
       });
@@ -174,6 +175,10 @@ function resolveSystem(raw: RawSystem, label: string, model: ModelShape, catalog
         name: s.count > 1 ? `${s.name}-${c + 1}` : s.name, kind: s.kind, region: s.region ?? null, nodes,
         fabric: { latencyS: s.fabricLatency ?? fabric?.latencyS ?? 0, oversubscription: s.oversubscription ?? sd.oversubscription ?? 1 },
         wan, pue: s.pue ?? sd.pue, electricityUsdPerJ: s.electricity ?? sd.electricityUsdPerJ,
+        cost: {
+          model: s.cost ?? sd.costModel, wallPerTdp: sd.wallPerTdp,
+          hostingUsdPerWS: s.hosting ?? sd.colocationUsdPerWS ?? 0, depreciationS: s.depreciation ?? sd.depreciationS,
+        },
       });
     }
   });

@@ -80,7 +80,8 @@ export const nodeGroupSchema = z.strictObject({
   gpusPerNode: posInt.default(1),
   intraNode: linkRef.optional(),
   nic: qty('dataRate').optional().meta({ description: 'node network interface per direction (all GPUs together)' }),
-  rental: qty('usdPerTime').optional().meta({ description: 'rental price per GPU, e.g. "2.5 USD/h"' }),
+  rental: qty('usdPerTime').optional().meta({ description: 'rental price per GPU, e.g. "2.5 USD/h" (sites with cost: rental)' }),
+  price: qty('usd').optional().meta({ description: 'all-in capital cost per GPU, server share included, e.g. "40000 USD" (sites with cost: owned)' }),
   mtbf: qty('time').optional().meta({ description: 'mean time between failures of ONE GPU (the node fails gpusPerNode times as often)' }),
   slowdown: z.number().min(1).default(1),
 });
@@ -99,6 +100,9 @@ export const siteSchema = z.strictObject({
   wan: accessRef.optional().meta({ description: 'access link preset (cable, fiber, dia-1g, ...) or {up, down, latency}' }),
   pue: z.number().min(1).max(3).optional(),
   electricity: qty('usdPerEnergy').optional(),
+  cost: z.enum(['rental', 'owned']).optional().meta({ description: 'rental: pay the GPU rental price, which covers power and hosting; owned: pay depreciation, hosting and electricity' }),
+  hosting: qty('usdPerEnergy').optional().meta({ description: 'colocation price per kW of wall power, e.g. "184 USD/kW/month" (owned sites)' }),
+  depreciation: qty('time').optional().meta({ description: 'depreciation life of owned hardware, e.g. "5 years"' }),
 });
 
 export const wanSchema = z.strictObject({

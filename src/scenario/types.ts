@@ -73,6 +73,19 @@ export interface SiteSpec {
   readonly wan: { readonly uplinkBytesPerS: number; readonly downlinkBytesPerS: number; readonly latencyS: number };
   readonly pue: number;
   readonly electricityUsdPerJ: number;
+  readonly cost: SiteCostSpec;
+}
+
+/** What the operators of a site pay for. */
+export interface SiteCostSpec {
+  /** rental: the GPU rental price, which covers power, hosting and hardware; owned: each paid apart. */
+  readonly model: 'rental' | 'owned';
+  /** Wall power per watt of GPU TDP (host, fans, PSU losses), before PUE. */
+  readonly wallPerTdp: number;
+  /** Colocation per watt of wall power per second (owned sites; 0 = none). */
+  readonly hostingUsdPerWS: number;
+  /** Straight-line depreciation life of owned hardware. */
+  readonly depreciationS: number;
 }
 
 export interface NodeGroupSpec {
@@ -84,6 +97,8 @@ export interface NodeGroupSpec {
   /** Node network interface to the site fabric, per direction (all GPUs of the node together). */
   readonly nicBytesPerS: number;
   readonly rentalUsdPerGpuS: number;
+  /** All-in capital cost per GPU (its server share included), depreciated at owned sites. */
+  readonly capexUsdPerGpu: number;
   /** Mean time between failures of one node (GPU failures of all its GPUs plus host causes). */
   readonly nodeMtbfS: number;
   /** Compute slowdown factor (1 = nominal; 1.5 = 50 % slower), e.g. thermal throttling or shared hosts. */

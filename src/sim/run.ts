@@ -51,9 +51,16 @@ export class RunState {
   readonly committed: Acc;
   /** Work since the last checkpoint (lost if the job rolls back). */
   readonly pending: Acc;
-  /** Per node: seconds lost to failures (restarts, rolled-back work, dead periods). */
-  readonly failureS: Float64Array;
+  /** Per node: seconds of work that did not count (rolled back to a checkpoint, a discarded round, an interrupted step). */
+  readonly lostWorkS: Float64Array;
+  /** Per node: seconds waiting for the job to restart after a member failed or left. */
+  readonly restartS: Float64Array;
   readonly checkpointS: Float64Array;
+  /** Per node: seconds down under repair after a failure, and offline because its owner took it away (churn). */
+  readonly repairDownS: Float64Array;
+  readonly churnDownS: Float64Array;
+  /** Per node: when its down mask last changed (the start of the current down stretch and cause). */
+  private readonly downSince: Float64Array;
   /** Per node: seconds online (paid for) so far, and when the current online stretch began. */
   readonly onlineS: Float64Array;
   readonly onlineSince: Float64Array;
@@ -70,6 +77,8 @@ export class RunState {
   failures = 0;
   churnEvents = 0;
   restarts = 0;
+  /** Group-rounds (DiLoCo) or steps (elastic synchronous) whose work was discarded because a member left. */
+  discardedRounds = 0;
   /** Nodes that went down since the current period started (elastic accounting). */
   downInPeriod = new Set<number>();
   /** Fires (and is replaced) whenever the set of ready nodes changes. */
@@ -87,8 +96,12 @@ export class RunState {
     const n = this.platform.nodes.length;
     this.committed = new Acc(n);
     this.pending = new Acc(n);
-    this.failureS = new Float64Array(n);
+    this.lostWorkS = new Float64Array(n);
+    this.restartS = new Float64Array(n);
     this.checkpointS = new Float64Array(n);
+    this.repairDownS = new Float64Array(n);
+    this.churnDownS = new Float64Array(n);
+    this.downSince = new Float64Array(n);
     this.onlineS = new Float64Array(n);
     this.onlineSince = new Float64Array(n);
     this.downAtS = new Float64Array(n);
@@ -108,8 +121,19 @@ export class RunState {
     return this.platform.nodes.map((n) => n.id).filter((id) => this.downMask[id] === 0 && !this.syncing.has(id));
   }
 
+  /** Charges the down stretch that ends now to its cause (a failure under repair takes precedence over churn). */
+  private closeDownStretch(node: number): void {
+    const mask = this.downMask[node], now = this.engine.now;
+    if (mask !== 0) {
+      if (mask & 1) this.repairDownS[node] += now - this.downSince[node];
+      else this.churnDownS[node] += now - this.downSince[node];
+    }
+    this.downSince[node] = now;
+  }
+
   setDown(node: number, bit: number): void {
     const was = this.downMask[node];
+    this.closeDownStretch(node);
     this.downMask[node] |= bit;
     if (was === 0) {
       this.onlineS[node] += this.engine.now - this.onlineSince[node];
@@ -122,6 +146,7 @@ export class RunState {
 
   setUp(node: number, bit: number, ready: boolean): void {
     const was = this.downMask[node];
+    this.closeDownStretch(node);
     this.downMask[node] &= ~bit;
     if (was !== 0 && this.downMask[node] === 0) {
       this.onlineSince[node] = this.engine.now;
@@ -145,16 +170,18 @@ export class RunState {
     for (let i = 0; i < this.downMask.length; i++) {
       if (this.downMask[i] === 0) this.onlineS[i] += this.engine.now - this.onlineSince[i];
       this.onlineSince[i] = this.engine.now;
+      this.closeDownStretch(i);
     }
   }
 
   /** Moves the work since the last checkpoint into the failure account (rollback). */
   rollback(): void {
     for (let i = 0; i < this.pending.nodes; i++) {
-      this.failureS[i] += this.pending.compute[i] + this.pending.comm[i] + this.pending.bubble[i];
+      this.lostWorkS[i] += this.pending.compute[i] + this.pending.comm[i] + this.pending.bubble[i];
     }
     // Bytes were moved even though the work is lost.
     for (let c = 0; c < this.pending.bytesByClass.length; c++) this.committed.bytesByClass[c] += this.pending.bytesByClass[c];
+    this.committed.wanBytes += this.pending.wanBytes;
     this.tokensLost += this.tokensDone - this.checkpointTokens;
     this.tokensDone = this.checkpointTokens;
     this.pending.clear();
@@ -255,21 +282,28 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
   const target = training.tokens;
   const efficiency = strategy.tokenEfficiency.value;
   let steady: Steady | null = null;
-  let lastRowS = -Infinity, lastRowTokens = 0;
+  let lastRowS = -Infinity;
+  // The latest period that trained: its duration and credited tokens give each row's training rate.
+  let lastPeriod = { durationS: 0, tokens: 0 };
   const roundState: RoundState = { pendingSync: null };
 
-  const row = (periodS: number, event: string, force = false): void => {
+  /**
+   * A timeseries row, at most one per output interval unless forced. `periodS` and the throughput
+   * describe the latest period (a step or a DiLoCo round), so fast-forwarded stretches show the rate
+   * they ran at; rows where nothing trains (waiting, restart) show 0 because nothing trained.
+   */
+  const row = (event: string, training: boolean, force = false): void => {
     const now = engine.now;
     if (!force && now - lastRowS < scenario.output.timeseriesIntervalS) return;
-    const layout = rs.currentLayout;
+    const layout = training ? rs.currentLayout : null;
     const activeGpus = layout ? layout.nodes.reduce((s, n) => s + platform.nodes[n].gpus, 0) : 0;
+    const p = training ? lastPeriod : { durationS: 0, tokens: 0 };
     opts.onRow?.({
       run: spec.label, timeS: now, tokens: rs.tokensDone, effectiveTokens: rs.tokensDone * efficiency, tokensLost: rs.tokensLost,
-      activeNodes: layout ? layout.nodes.length : 0, activeGpus, periodS,
-      throughputTokensPerS: now > lastRowS && Number.isFinite(lastRowS) ? (rs.tokensDone - lastRowTokens) / (now - lastRowS) : 0, event,
+      activeNodes: layout ? layout.nodes.length : 0, activeGpus, periodS: p.durationS,
+      throughputTokensPerS: p.durationS > 0 ? p.tokens / p.durationS : 0, event,
     });
     lastRowS = now;
-    lastRowTokens = rs.tokensDone;
     opts.onProgress?.(rs.tokensDone / target);
   };
 
@@ -277,18 +311,19 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
    * Adds k identical periods of work. Elastic runs discard the last period's work of every
    * group that lost a node during it (DiLoCo: that group's pseudo-gradient; synchronous: the step).
    */
-  const credit = (layout: Layout, acc: Acc, tokens: number, k: number, lastStartS = engine.now): void => {
+  const credit = (layout: Layout, acc: Acc, tokens: number, k: number, lastStartS = engine.now): number => {
     rs.pending.add(acc, k);
     let lost = 0;
     if (rs.elastic && rs.downInPeriod.size > 0) {
       const hit = strategy.diloco ? layout.groups.filter((g) => g.nodes.some((n) => rs.downInPeriod.has(n))) : layout.groups;
       for (const g of hit) {
+        rs.discardedRounds++;
         lost += strategy.diloco ? g.tokensPerStep * strategy.diloco.innerSteps : tokens;
         for (const n of g.nodes) {
           let wasted = acc.compute[n] + acc.comm[n] + acc.bubble[n];
           // A node that left during the period was neither online nor working after it left.
           if (rs.downInPeriod.has(n)) wasted = Math.min(wasted, Math.max(0, rs.downAtS[n] - lastStartS));
-          rs.failureS[n] += wasted;
+          rs.lostWorkS[n] += wasted;
           rs.pending.compute[n] -= acc.compute[n];
           rs.pending.comm[n] -= acc.comm[n];
           rs.pending.bubble[n] -= acc.bubble[n];
@@ -299,6 +334,7 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
     rs.tokensDone += k * tokens - lost;
     rs.tokensLost += lost;
     if (rs.elastic) rs.commit();
+    return k * tokens - lost;
   };
 
   function* trainer(): Generator<SimEvent<any>, void, any> {
@@ -314,7 +350,7 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
       if (layout === null || layout.nodes.length === 0) {
         // Not enough nodes to train: wait for someone to come back.
         rs.currentLayout = null;
-        row(0, 'waiting', true);
+        row('waiting', false, true);
         yield anyOf(engine, [rs.membershipChanged, timeout(engine, horizonS - engine.now)]);
         continue;
       }
@@ -332,13 +368,16 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
           periodStart = engine.now;
         }
         const remainingPeriods = (p: number) => Math.ceil((target - rs.tokensDone) / p - 1e-12);
-        if (steady && steady.key === layout.key && spec.engine.fastForward) {
-          // Fast-forward a block of identical periods, up to the next checkpoint or the end.
+        // Whole periods that end by the time limit: a block running past it would never be credited.
+        const fitBeforeHorizon = steady ? Math.floor((horizonS - engine.now) / steady.durationS) : 0;
+        if (steady && steady.key === layout.key && spec.engine.fastForward && fitBeforeHorizon >= 1) {
+          // Fast-forward a block of identical periods, up to the next checkpoint, the end or the time limit;
+          // the last, partial period before the limit is simulated in detail like every other.
           let k = remainingPeriods(steady.tokens);
           if (Number.isFinite(checkpointIntervalS)) {
             k = Math.min(k, Math.max(1, Math.floor((rs.lastCheckpointS + checkpointIntervalS - engine.now) / steady.durationS)));
           }
-          k = Math.max(1, Math.min(k, Math.ceil((horizonS - engine.now) / steady.durationS)));
+          k = Math.max(1, Math.min(k, fitBeforeHorizon));
           const t0 = engine.now;
           rs.downInPeriod.clear();
           const block = timeout(engine, k * steady.durationS);
@@ -352,22 +391,24 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
             rs.downInPeriod = new Set();
             credit(layout, steady.acc, steady.tokens, done - 1);
             rs.downInPeriod = downs;
-            credit(layout, steady.acc, steady.tokens, 1, t0 + (done - 1) * steady.durationS);
+            const last = credit(layout, steady.acc, steady.tokens, 1, t0 + (done - 1) * steady.durationS);
+            lastPeriod = { durationS: steady.durationS, tokens: last };
             steady = null;
           } else {
             credit(layout, steady.acc, steady.tokens, k);
+            lastPeriod = { durationS: steady.durationS, tokens: steady.tokens };
           }
           rs.downInPeriod.clear();
-          row(steady?.durationS ?? 0, 'fast-forward');
+          row('fast-forward', true);
         } else {
           const acc = new Acc(platform.nodes.length);
           rs.downInPeriod.clear();
           const tokens: number = yield spawn(engine, period(env, comm.withAcc(acc), layout, acc, roundState));
           const durationS = engine.now - periodStart;
           const changed = rs.downInPeriod.size > 0;
-          credit(layout, acc, tokens, 1, periodStart);
+          lastPeriod = { durationS, tokens: credit(layout, acc, tokens, 1, periodStart) };
           rs.downInPeriod.clear();
-          row(durationS, changed ? 'membership' : 'step');
+          row(changed ? 'membership' : 'step', true);
           if (!changed && history && history.key === layout.key && Math.abs(history.durationS - durationS) <= STEADY_TOLERANCE * durationS) {
             steady = { key: layout.key, durationS, tokens, acc };
           } else {
@@ -387,13 +428,13 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
           // Whole periods of the interrupted block were done; the partial one is lost.
           const k = Math.floor((engine.now - periodStart) / steady.durationS);
           if (k > 0) credit(layout, steady.acc, steady.tokens, k);
-          for (const n of layout.nodes) rs.failureS[n] += engine.now - periodStart - k * steady.durationS;
+          for (const n of layout.nodes) rs.lostWorkS[n] += engine.now - periodStart - k * steady.durationS;
         } else {
-          for (const n of layout.nodes) rs.failureS[n] += engine.now - periodStart;
+          for (const n of layout.nodes) rs.lostWorkS[n] += engine.now - periodStart;
         }
         rs.rollback();
         rs.restarts++;
-        row(0, `failure (${String((err as Interrupt).cause)})`, true);
+        row(`restart-after-${String((err as Interrupt).cause)}`, false, true);
         const restartAt = engine.now;
         // A member failing during the restart starts it over.
         for (let restarting = true; restarting;) {
@@ -406,7 +447,7 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
           }
         }
         // Nodes that came back during the restart wait only from their return.
-        for (const n of rs.readyNodes()) rs.failureS[n] += engine.now - Math.max(restartAt, rs.onlineSince[n]);
+        for (const n of rs.readyNodes()) rs.restartS[n] += engine.now - Math.max(restartAt, rs.onlineSince[n]);
         steady = null;
         history = null;
         rs.lastCheckpointS = engine.now;
@@ -421,7 +462,7 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
   if (rs.trainer.triggered && !rs.trainer.ok) throw rs.trainer.error;
   rs.commit();
   rs.finishOnline();
-  row(0, 'end', true);
+  row('end', rs.currentLayout !== null, true);
   return summarizeRun(rs, flopsPerToken(model, training.recompute));
 }
 

@@ -10,20 +10,30 @@ import type { RunSummary } from '../metrics/summary';
 import type { RingMode } from '../collective/allreduce';
 import { InfeasibleLayout } from '../strategy/layout';
 
-export const SUMMARY_SCHEMA_VERSION = 1;
+export const SUMMARY_SCHEMA_VERSION = 2;
 
 export interface SimulationResult {
   readonly schemaVersion: number;
   readonly scenario: { readonly name: string; readonly file: string; readonly description: string; readonly seed: number; readonly model: string; readonly params: number; readonly tokens: number };
   readonly run: RunSummary;
   readonly baseline: RunSummary | null;
-  /** Baseline ÷ run for the headline figures (how many times slower/costlier the run is), when there is a baseline. */
-  readonly comparison: {
-    readonly timeToTrainRatio: number;
-    readonly effectiveTimeRatio: number;
-    readonly costRatio: number;
-    readonly energyRatio: number;
-  } | null;
+  /** Run ÷ baseline for the headline figures, when there is a baseline. */
+  readonly comparison: Comparison | null;
+}
+
+/**
+ * Run ÷ baseline (how many times slower, costlier the run is). A ratio of an unfinished run would
+ * compare a time limit with a time to train: the ratios are given only when both finished, and
+ * `note` says which did not and how far it got.
+ */
+export interface Comparison {
+  readonly bothFinished: boolean;
+  readonly timeToTrainRatio?: number;
+  /** Time per effective token (token efficiency counted). */
+  readonly effectiveTimeRatio?: number;
+  readonly costRatio?: number;
+  readonly energyRatio?: number;
+  readonly note?: string;
 }
 
 export interface SimulateOptions {
@@ -53,9 +63,6 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
   };
   const run = runOne(scenario.run, 'system');
   const baseline = scenario.baseline ? runOne(scenario.baseline, 'baseline') : null;
-  const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
-  const effTime = (r: RunSummary) => ratio(r.timeToTrainS, r.tokenEfficiency.value);
-  const cost = (r: RunSummary) => r.rentalCostUsd + r.energyCostUsd;
   return {
     schemaVersion: SUMMARY_SCHEMA_VERSION,
     scenario: {
@@ -64,12 +71,27 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
     },
     run,
     baseline,
-    comparison: baseline ? {
-      timeToTrainRatio: ratio(run.timeToTrainS, baseline.timeToTrainS),
-      effectiveTimeRatio: ratio(effTime(run), effTime(baseline)),
-      costRatio: ratio(cost(run), cost(baseline)),
-      energyRatio: ratio(run.energyJ, baseline.energyJ),
-    } : null,
+    comparison: baseline ? compare(run, baseline) : null,
+  };
+}
+
+function compare(run: RunSummary, baseline: RunSummary): Comparison {
+  const unfinished = [run, baseline].filter((r) => !r.finished);
+  if (unfinished.length > 0) {
+    return {
+      bothFinished: false,
+      note: unfinished.map((r) => `${r.label} did not finish: ${(100 * r.progress).toFixed(1)} % of the tokens in ${(r.timeToTrainS / 86400).toFixed(1)} days`).join('; ') + '; no ratio is given',
+    };
+  }
+  // A finished run took time, cost and energy: the denominators are positive unless the baseline is free.
+  const ratio = (a: number, b: number) => (b > 0 ? a / b : undefined);
+  const effTime = (r: RunSummary) => r.timeToTrainS / r.tokenEfficiency.value;
+  return {
+    bothFinished: true,
+    timeToTrainRatio: ratio(run.timeToTrainS, baseline.timeToTrainS),
+    effectiveTimeRatio: ratio(effTime(run), effTime(baseline)),
+    costRatio: ratio(run.costUsd, baseline.costUsd),
+    energyRatio: ratio(run.energyJ, baseline.energyJ),
   };
 }
 

@@ -9,14 +9,14 @@ describe('failures with checkpoint-restart', () => {
     // work lost), then a 1 min restart; the lost work is redone, so T grows by at least the
     // restarts, and tokensLost > 0.
     const calm = simulate(scenario(dpTree(false))).run;
-    expect(calm.events).toEqual({ failures: 0, churn: 0, restarts: 0 });
+    expect(calm.events).toEqual({ failures: 0, churn: 0, restarts: 0, discardedRounds: 0 });
     expect(calm.tokensLost).toBe(0);
-    expect(calm.breakdown.failureS).toBe(0);
+    expect(calm.breakdown.lostWorkS + calm.breakdown.restartS + calm.breakdown.repairS).toBe(0);
     // Failures on but a 1e6 h MTBF: the machinery is in place, yet nothing fails, nothing is lost.
     const robust = simulate(scenario(dpTree(true, '1000000 h'))).run;
     expect(robust.events.failures).toBe(0);
     expect(robust.tokensLost).toBe(0);
-    expect(robust.breakdown.failureS).toBe(0);
+    expect(robust.breakdown.lostWorkS + robust.breakdown.restartS + robust.breakdown.repairS).toBe(0);
     // Both pay the same checkpoints (10 s every 5 min, set explicitly) and nothing else.
     expect(robust.timeToTrainS).toBe(calm.timeToTrainS);
     expect(robust.breakdown.checkpointS).toBeGreaterThan(0);
@@ -28,7 +28,11 @@ describe('failures with checkpoint-restart', () => {
       expect(r.events.restarts).toBeGreaterThan(0);
       expect(r.tokensLost).toBeGreaterThan(0);
       expect(r.tokensTrained).toBeGreaterThanOrEqual(2e10);
-      expect(r.breakdown.failureS).toBeGreaterThan(0);
+      // Each cause in its own account: rolled-back work, restart waits, the failed node's repair.
+      expect(r.breakdown.lostWorkS).toBeGreaterThan(0);
+      expect(r.breakdown.restartS).toBeGreaterThan(0);
+      expect(r.breakdown.repairS).toBeGreaterThan(0);
+      expect(r.breakdown.offlineS).toBe(0);
       expect(r.timeToTrainS).toBeGreaterThan(robust.timeToTrainS + r.events.restarts * 60 * (1 - 1e-9));
     }
   });
@@ -72,10 +76,14 @@ describe('elastic DiLoCo with churn', () => {
       // groups that is 1/3, 1/2 or all of 10 × 262144 tokens, so losses are whole sixths of it.
       const perGroupRound = (10 * 262144) / 6;
       expect(Math.abs(r.tokensLost / perGroupRound - Math.round(r.tokensLost / perGroupRound))).toBeLessThan(1e-6);
+      // Churn is offline time, not repair; discarded rounds are lost work, counted as such.
       expect(r.breakdown.offlineS).toBeGreaterThan(0);
+      expect(r.breakdown.repairS).toBe(0);
+      expect(r.breakdown.restartS).toBe(0);
       if (r.tokensLost > 0) {
         lostSome = true;
-        expect(r.breakdown.failureS).toBeGreaterThan(0);
+        expect(r.breakdown.lostWorkS).toBeGreaterThan(0);
+        expect(r.events.discardedRounds).toBeGreaterThan(0);
       }
       // (Not asserted: churn making the run slower. Here the outer sync dominates a round, and a
       // lone survivor skips it, so losing members can even shorten the run.)

@@ -61,16 +61,17 @@ describe('conservation', () => {
       for (const r of runs(res)) {
         const b = r.breakdown;
         const T = r.timeToTrainS;
-        // Each GPU's time splits into compute, exposed communication, bubble, idle, failure,
-        // checkpoint and offline; the breakdown is the GPU-weighted mean, so it sums to T.
-        const sum = b.computeS + b.communicationS + b.bubbleS + b.idleS + b.failureS + b.checkpointS + b.offlineS;
+        // Each GPU's time splits into compute, exposed communication, bubble, idle, lost work,
+        // restarts, checkpoints, repair and offline; the breakdown is the GPU-weighted mean, so it sums to T.
+        const down = b.repairS + b.offlineS;
+        const sum = b.computeS + b.communicationS + b.bubbleS + b.idleS + b.lostWorkS + b.restartS + b.checkpointS + down;
         expect(rel(sum, T), `${name}/${r.label}: parts ${JSON.stringify(b)} vs T ${T}`).toBeLessThan(1e-6);
         // Online time is what is not offline: the busy parts plus idle must fill it exactly
         // (idle is clamped at 0, so work counted twice would show here).
         const onlineMean = r.perSite.reduce((x, p) => x + p.onlineGpuS, 0) / r.gpus;
-        const busyIdle = sum - b.offlineS;
+        const busyIdle = sum - down;
         expect(rel(busyIdle, onlineMean), `${name}/${r.label}: busy+idle ${busyIdle} vs online ${onlineMean}`).toBeLessThan(1e-6);
-        expect(rel(onlineMean + b.offlineS, T)).toBeLessThan(1e-6);
+        expect(rel(onlineMean + down, T)).toBeLessThan(1e-6);
         for (const part of Object.values(b)) expect(part).toBeGreaterThanOrEqual(0);
         expect(r.finished, `${name}/${r.label}`).toBe(true);
         expect(r.tokensTrained).toBeGreaterThanOrEqual(s.training.tokens);
@@ -88,8 +89,8 @@ describe('conservation', () => {
   });
 
   it('with failures or churn, across seeds: no time is counted twice', () => {
-    // Fault handling moves time between accounts (rolled-back work and restarts → failure; a
-    // departed node's last round → failure). A node must never be busy while it is offline:
+    // Fault handling moves time between accounts (rolled-back work → lost work, waiting → restart; a
+    // departed node's last round → lost work). A node must never be busy while it is offline:
     // busy + idle = online for every seed, whatever the failure pattern (restarts interrupted by
     // another failure, nodes back from repair during a restart, churn in the middle of a round).
     for (const t of [dpTree(true), dilocoTree(true)]) {
@@ -98,9 +99,9 @@ describe('conservation', () => {
         const r = simulate(s, { seed }).run;
         const b = r.breakdown;
         const onlineMean = r.perSite.reduce((x, p) => x + p.onlineGpuS, 0) / r.gpus;
-        const busyIdle = b.computeS + b.communicationS + b.bubbleS + b.idleS + b.failureS + b.checkpointS;
+        const busyIdle = b.computeS + b.communicationS + b.bubbleS + b.idleS + b.lostWorkS + b.restartS + b.checkpointS;
         expect(rel(busyIdle, onlineMean), `seed ${seed}: ${JSON.stringify(b)}`).toBeLessThan(1e-6);
-        expect(rel(busyIdle + b.offlineS, r.timeToTrainS)).toBeLessThan(1e-6);
+        expect(rel(busyIdle + b.repairS + b.offlineS, r.timeToTrainS)).toBeLessThan(1e-6);
         expect(r.finished, `seed ${seed}`).toBe(true);
       }
     }
