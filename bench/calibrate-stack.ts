@@ -2,7 +2,7 @@
 // (set the table in stack.ts to 1.0 first to refit; the printed ratios are the new factors).
 import { scenarioFromTree } from '../src/scenario/load.ts';
 import { simulate } from '../src/sim/simulate.ts';
-// llm-foundry benchmark rows [V] gpu-catalog §2.2: FSDP full shard, seq 2048, 8 GPUs unless noted.
+// llm-foundry benchmark rows [V] (mosaicml/llm-foundry scripts/train/benchmarking/README.md, commit 061f2c7c): FSDP full shard, seq 2048, 8 GPUs unless noted.
 const shapes: Record<string, any> = {
   '1b': { layers: 24, hidden: 2048, heads: 16 }, '3b': { layers: 32, hidden: 2560, heads: 20 },
   '7b': { layers: 32, hidden: 4096, heads: 32 }, '13b': { layers: 40, hidden: 5120, heads: 40 },

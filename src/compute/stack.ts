@@ -4,7 +4,7 @@
  * achieves end to end on one node (kernel launches, unfused ops, optimizer, data loading).
  *
  * Fitted once, by `bench/calibrate-stack.ts`, to the llm-foundry FSDP benchmark table
- * [V FOUNDRY, gpu-catalog §2.2] (1b, 3b, 7b, 30b on 8 GPUs and 70b on 64 GPUs, seq 2048):
+ * [V FOUNDRY: mosaicml/llm-foundry scripts/train/benchmarking/README.md] (1b, 3b, 7b, 30b on 8 GPUs and 70b on 64 GPUs, seq 2048):
  * published MFU ÷ dtsim MFU without this factor. A100-80GB: 0.856, 0.861, 0.840, 0.916, 0.893
  * → mean 0.873. H100 SXM: 0.714 (1b), 0.700 (7b), 0.711 (30b), 0.814 (70b) → mean 0.735.
  * These runs are not among the validation cases (Megatron, Llama 2, INTELLECT-1, Yuan et al.).

@@ -61,7 +61,7 @@ export function installFaults(engine: Engine, platform: Platform, spec: FaultSpe
   return offlineAtStart;
 }
 
-/** Young's optimal checkpoint interval √(2·T_save·T_fail) [V YOUNG, gpu-catalog §6.2]. */
+/** Young's optimal checkpoint interval √(2·T_save·T_fail) [V YOUNG: J. W. Young, CACM 17(9), 1974; arXiv 2410.18124]. */
 export function youngInterval(writeS: number, mttiS: number): number {
   return Math.sqrt(2 * writeS * mttiS);
 }

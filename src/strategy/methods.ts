@@ -27,11 +27,12 @@ export const COMPRESSION: Readonly<Record<CompressionKind, CompressionSpec>> = {
 
 /**
  * Token efficiency of DiLoCo with H inner steps: η = 1 − 0.08·log10(H), the heuristic of
- * MIRI's decentralized-training simulator [S] (shared/research/anchors.md §B). Synchronous
+ * MIRI's decentralized-training simulator [S] (robirahman/miri-decentralized-training-report,
+ * Simulator_Documentation.md §4, α ≈ 0.08). Synchronous
  * methods are the reference (η = 1). Override per scenario with `strategy.tokenEfficiency`.
  */
 export function defaultTokenEfficiency(kind: 'data-parallel' | 'pipeline' | 'diloco', innerSteps: number): { value: number; source: string } {
   if (kind !== 'diloco') return { value: 1, source: 'synchronous training is the reference' };
   const value = Math.max(0.05, 1 - 0.08 * Math.log10(Math.max(1, innerSteps)));
-  return { value, source: `MIRI heuristic 1 - 0.08*log10(H), H = ${innerSteps} [S] (anchors.md)` };
+  return { value, source: `MIRI heuristic 1 - 0.08*log10(H), H = ${innerSteps} [S] (robirahman/miri-decentralized-training-report)` };
 }

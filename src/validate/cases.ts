@@ -1,7 +1,9 @@
 /**
  * The validation cases: published figures from public training runs, each with the scenario
  * that describes the run, the source and confidence tag of the figure, and how to read the
- * prediction off the SimulationResult. Cases and tags follow shared/validation/published-runs.md:
+ * prediction off the SimulationResult. Sources are the papers, model cards and repositories
+ * named per case (Narayanan et al. 2021, arXiv 2104.04473; Touvron et al. 2023, arXiv 2307.09288;
+ * Jaghouar et al. 2024, arXiv 2412.01152; Yuan et al. 2022, arXiv 2206.01288). Tags:
  * [V] verified against the primary source, [S] secondary, [M] memory, [D] derived.
  *
  * Every scenario file under scenarios/validation/ explains, in its header, which inputs are

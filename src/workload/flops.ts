@@ -27,8 +27,9 @@ function layerWeightFwdFlop(m: ModelShape): number {
  * Forward FLOP per token of the attention score (QKᵀ) and value (PV) GEMMs in one layer:
  * 2·s·(heads·d) each, so 4·s·h (full s², no causal halving). Under GQA the K/V heads are
  * shared, but every query head still does its own s×s×d products, so this is unchanged.
- * fwd+bwd over all layers gives 12·l·h·s (validation/published-runs.md; llm-foundry
- * attn_flops_per_seq = l·2·2·h·s², times 3 [V] gpu-catalog §2.2).
+ * fwd+bwd over all layers gives 12·l·h·s (the s/6h term of Megatron eq. (3), Narayanan et al.
+ * 2021; llm-foundry attn_flops_per_seq = l·2·2·h·s², times 3 [V] mosaicml/llm-foundry
+ * scripts/train/benchmarking/README.md).
  */
 function layerAttentionFwdFlop(m: ModelShape): number {
   return 4 * m.seqLength * m.heads * headDim(m);
@@ -46,7 +47,7 @@ function headFwdFlop(m: ModelShape): number {
  *   'full'     : + l · (2·W_layer + 4·s·h)   (one extra forward of every layer; the logit
  *                layer is not recomputed), which is exactly Megatron eq. (3) per token for
  *                MHA / 4h-GELU shapes, i.e. ≈ 8N per token.
- * sixN     = 6 · paramCount (all params incl. embeddings, as published-runs.md uses N).
+ * sixN     = 6 · paramCount (all params incl. embeddings: the N of the 6·N·D convention).
  */
 export function flopsPerToken(m: ModelShape, recompute: Recompute): FlopsPerToken {
   const layerW = layerWeightFwdFlop(m);

@@ -2,7 +2,7 @@
  * Memory per GPU for a parallel layout (bytes, GB = 1e9 bytes), and advice when it does not fit.
  * Model states: weights + gradients + optimizer state per param (Rajbhandari et al., ZeRO,
  * arXiv 1910.02054: Adam mixed precision = 2 + 2 + 12 = 16 bytes/param [M, not re-read here]).
- * Activations: Korthikanti et al. 2022, arXiv 2205.05198 [S, KORTHIKANTI in gpu-catalog §9].
+ * Activations: Korthikanti et al. 2022, arXiv 2205.05198 [S].
  */
 import { type ModelShape, familyConventions, kvWidth, layerMatmulParams, layerSmallParams, finalNormParams, paramCount } from './model';
 import { type Recompute, tensorParallelValid } from './flops';
@@ -134,8 +134,9 @@ function stageMemory(m: ModelShape, L: ParallelLayout, first: boolean, last: boo
 }
 
 /**
- * Checkpoint size: ≈ 14–16 bytes/param (bf16 weights + fp32 master + Adam m, v) [S, gpu-catalog
- * §6.2 LOCK-CKPT]; default 2 + 12 = 14. OPT-175B's 1.6 TB is ≈ 9 bytes/param [V, OPT logbook].
+ * Checkpoint size: ≈ 14–16 bytes/param (bf16 weights + fp32 master + Adam m, v) [S, LOCK-CKPT:
+ * glennklockwood.com/garden/checkpointing]; default 2 + 12 = 14. OPT-175B's 1.6 TB is ≈ 9 bytes/param
+ * [V, OPT logbook: facebookresearch/metaseq projects/OPT/chronicles/27_percent_update.md].
  */
 export function checkpointBytes(m: ModelShape, bytesPerParam = 14): number {
   return bytesPerParam * paramCount(m);

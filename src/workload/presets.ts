@@ -1,5 +1,5 @@
 /**
- * Named model presets with sources. Tags as in validation/published-runs.md:
+ * Named model presets with sources. Tags:
  * [V] checked against the primary source, [S] secondary, [M] memory / common knowledge, [D] derived.
  */
 import type { ModelShape } from './model';

@@ -18,7 +18,7 @@ describe('Megatron eq. (3)', () => {
     }
   });
 
-  it('matches the derived per-iteration column of published-runs.md [D]', () => {
+  it('matches eq. (3) per iteration for the Megatron Table 1 rows (Narayanan et al. 2021) [D]', () => {
     const published = [15.5, 32.7, 67.2, 324.8, 1021, 2302, 5642, 11194, 22216, 51391]; // PFLOP
     MEGATRON_TABLE1.forEach((row, i) => {
       const F = megatronFlopsPerIteration(row.batchSeqs, 2048, row.layers, row.hidden, 51200) / 1e15;
@@ -42,7 +42,7 @@ describe('Megatron eq. (3)', () => {
 });
 
 describe('flopsPerToken conventions', () => {
-  it('model matches the llm-foundry MFU numerator for a tied, bias-free MPT-like shape [V gpu-catalog §2.2]', () => {
+  it('model matches the llm-foundry MFU numerator for a tied, bias-free MPT-like shape [V FOUNDRY]', () => {
     // llm-foundry: 3·flops_per_seq + 3·attn_flops_per_seq, flops_per_seq = 2·n_params·s,
     // attn = l·2·2·h·s². MPT: tied embeddings, no biases, no position embeddings.
     const m = { ...getPreset('megatron-7.5b'), ffnKind: 'gelu' as const, positionEmbeddings: false };

@@ -156,7 +156,7 @@ describe('fitAdvice', () => {
 });
 
 describe('checkpointBytes', () => {
-  it('defaults to 14 bytes/param (bf16 weights + fp32 master, m, v) [S gpu-catalog §6.2]', () => {
+  it('defaults to 14 bytes/param (bf16 weights + fp32 master, m, v) [S LOCK-CKPT]', () => {
     const m = getPreset('intellect-1');
     expect(checkpointBytes(m)).toBe(14 * paramCount(m));
   });
