@@ -1,11 +1,12 @@
 /**
- * Memory per GPU for a parallel layout (bytes, GB = 1e9 bytes), and advice when it does not fit.
+ * Memory per GPU for a parallel layout (bytes, GB = 1e9 bytes), and the search for changes that fit
+ * when it does not (the changes and their check come from the caller: src/strategy/layout.ts).
  * Model states: weights + gradients + optimizer state per param (Rajbhandari et al., ZeRO,
  * arXiv 1910.02054: Adam mixed precision = 2 + 2 + 12 = 16 bytes/param [M, not re-read here]).
  * Activations: Korthikanti et al. 2022, arXiv 2205.05198 [S].
  */
 import { type ModelShape, familyConventions, kvWidth, layerMatmulParams, layerSmallParams, finalNormParams, paramCount } from './model';
-import { type Recompute, tensorParallelValid } from './flops';
+import type { Recompute } from './flops';
 
 export interface ParallelLayout {
   readonly tensorParallel: number;
@@ -142,106 +143,88 @@ export function checkpointBytes(m: ModelShape, bytesPerParam = 14): number {
   return bytesPerParam * paramCount(m);
 }
 
-/** One alternative layout that fits, with the change described and its memory. */
-export interface FitAlternative {
-  readonly change: string;
-  readonly layout: ParallelLayout;
-  readonly memory: MemoryBreakdown;
+/**
+ * One candidate change, as the scenario fields it sets (`path=value`, pasteable into `--set`).
+ * `apply` returns the changed configuration; the caller decides what a configuration is and
+ * checks it (src/strategy/layout.ts: the same layout check that rejected the original).
+ */
+export interface FitOption<T> {
+  readonly sets: readonly string[];
+  readonly apply: (x: T) => T;
 }
 
-type Option = { readonly text: string; readonly apply: (l: ParallelLayout) => ParallelLayout };
-
-const POW2 = [2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
-
-/** Options per category, ordered from mildest to most aggressive. */
-function optionCategories(m: ModelShape, L: ParallelLayout): Option[][] {
-  const Z0 = Math.max(1, L.shardGroup ?? L.dataParallel);
-  const zero: Option[] = [];
-  if (Z0 > 1) {
-    for (const s of [1, 2, 3] as const) {
-      if (s > L.zeroStage) zero.push({ text: `zeroStage ${s} over ${Z0} GPUs`, apply: (l) => ({ ...l, zeroStage: s }) });
-    }
-  }
-  for (const z of POW2.filter((z) => z > Z0)) {
-    const more = z > L.dataParallel ? ` (dataParallel ${z})` : '';
-    zero.push({
-      text: `zeroStage 3 over ${z} GPUs${more}`,
-      apply: (l) => ({ ...l, zeroStage: 3, shardGroup: z, dataParallel: Math.max(l.dataParallel, z) }),
-    });
-  }
-  const tensor: Option[] = POW2.filter((t) => t > L.tensorParallel && t <= 8 && tensorParallelValid(m, t)).map((t) => ({
-    text: `tensorParallel ${t}`,
-    apply: (l) => ({ ...l, tensorParallel: t }),
-  }));
-  const pipe: Option[] = POW2.filter((p) => p > L.pipelineParallel && p <= m.layers).map((p) => ({
-    text: `pipelineParallel ${p} (1F1B, ${p} microbatches in flight)`,
-    apply: (l) => ({ ...l, pipelineParallel: p, inflightMicrobatches: p }),
-  }));
-  const order: Recompute[] = ['none', 'selective', 'full'];
-  const recompute: Option[] = order
-    .filter((r) => order.indexOf(r) > order.indexOf(L.recompute))
-    .map((r) => ({ text: `recompute ${r}`, apply: (l) => ({ ...l, recompute: r }) }));
-  const flash: Option[] = L.flashAttention ? [] : [{ text: 'flashAttention on', apply: (l) => ({ ...l, flashAttention: true }) }];
-  const seqPar: Option[] =
-    L.sequenceParallel || L.tensorParallel === 1 ? [] : [{ text: 'sequenceParallel on', apply: (l) => ({ ...l, sequenceParallel: true }) }];
-  const micro: Option[] = L.microBatchSeqs > 1 ? [{ text: 'microBatchSeqs 1', apply: (l) => ({ ...l, microBatchSeqs: 1 }) }] : [];
-  return [zero, tensor, pipe, recompute, flash, seqPar, micro].filter((c) => c.length > 0);
+/** What a check says about one configuration: its memory need (busiest GPU) and whether it fits. */
+export interface FitCheck {
+  /** Infinity when the configuration cannot be evaluated (e.g. the layout cannot be formed). */
+  readonly needBytes: number;
+  readonly fits: boolean;
 }
 
-/** All index tuples choosing one option from each of the given categories, mildest (smallest index sum) first. */
-function combos(cats: Option[][]): Option[][] {
-  let acc: { opts: Option[]; cost: number }[] = [{ opts: [], cost: 0 }];
+/** A change that was tried, with what its check said. */
+export interface FitAlternative<T, C extends FitCheck = FitCheck> {
+  readonly sets: readonly string[];
+  readonly config: T;
+  readonly check: C;
+}
+
+export interface FitSearch<T, C extends FitCheck = FitCheck> {
+  /** Mildest fitting changes (empty when nothing tried fits). */
+  readonly fits: readonly FitAlternative<T, C>[];
+  /** When nothing fits: the change with the smallest need among those the check could evaluate. */
+  readonly least: FitAlternative<T, C> | null;
+}
+
+/** All choices of one option from each given category, mildest (smallest index sum) first. */
+function combos<T>(cats: readonly (readonly FitOption<T>[])[]): FitOption<T>[][] {
+  let acc: { opts: FitOption<T>[]; cost: number }[] = [{ opts: [], cost: 0 }];
   for (const c of cats) acc = acc.flatMap((a) => c.map((o, i) => ({ opts: [...a.opts, o], cost: a.cost + i })));
   return acc.sort((x, y) => x.cost - y.cost).map((a) => a.opts);
 }
 
-function subsets<T>(xs: T[], k: number): T[][] {
+function subsets<T>(xs: readonly T[], k: number): T[][] {
   if (k === 0) return [[]];
   return xs.flatMap((x, i) => subsets(xs.slice(i + 1), k - 1).map((r) => [x, ...r]));
 }
 
 /**
- * Alternatives that fit: for each category (ZeRO/FSDP sharding, TP, PP, recompute, FlashAttention,
- * sequence parallel, microbatch) the mildest single change that fits; if none does, the mildest
- * fitting combination of two, then three categories. Empty if the layout already fits.
+ * Searches candidate changes for ones that fit. `categories` hold options ordered from mildest
+ * to most aggressive (e.g. ZeRO stages, tensor-parallel degrees, recompute modes); every option
+ * must already be valid for the configuration. For each category the mildest single option that
+ * fits; if none does, the mildest fitting combination from two, then three, ... categories (every
+ * combination is tried before saying nothing fits: at most ∏(options + 1) checks). Each
+ * candidate is judged only by `check`, so what is offered is exactly what would be accepted,
+ * with the need `check` computed. A check returning a non-finite need (e.g. the layout cannot
+ * be formed) counts as not fitting.
  */
-export function fitAlternatives(m: ModelShape, layout: ParallelLayout, memoryBytes: number, max = 6): FitAlternative[] {
-  if (memoryPerGpu(m, layout).totalBytes <= memoryBytes) return [];
-  const cats = optionCategories(m, layout);
-  for (let k = 1; k <= Math.min(3, cats.length); k++) {
-    const found: FitAlternative[] = [];
+export function fitAdvice<T, C extends FitCheck>(
+  base: T, categories: readonly (readonly FitOption<T>[])[], check: (x: T) => C, max = 6,
+): FitSearch<T, C> {
+  const cats = categories.filter((c) => c.length > 0);
+  let least: FitAlternative<T, C> | null = null;
+  const evaluate = (opts: readonly FitOption<T>[]): FitAlternative<T, C> => {
+    const config = opts.reduce((acc, o) => o.apply(acc), base);
+    const alt = { sets: opts.flatMap((o) => o.sets), config, check: check(config) };
+    if (Number.isFinite(alt.check.needBytes) && (least === null || alt.check.needBytes < least.check.needBytes)) least = alt;
+    return alt;
+  };
+  for (let k = 1; k <= cats.length; k++) {
+    const found: FitAlternative<T, C>[] = [];
     for (const group of subsets(cats, k)) {
       for (const opts of combos(group)) {
-        const l = opts.reduce((acc, o) => o.apply(acc), layout);
-        const memory = memoryPerGpu(m, l);
-        if (memory.totalBytes <= memoryBytes) {
-          found.push({ change: opts.map((o) => o.text).join(' + '), layout: l, memory });
+        const alt = evaluate(opts);
+        if (alt.check.fits) {
+          found.push(alt);
           break;
         }
       }
       if (found.length >= max) break;
     }
-    if (found.length > 0) return found;
+    if (found.length > 0) return { fits: found, least: null };
   }
-  return [];
+  return { fits: [], least };
 }
 
 /** GB with one decimal (1 GB = 1e9 bytes). */
 export function formatGB(bytes: number): string {
   return `${(bytes / 1e9).toFixed(1)} GB`;
-}
-
-/**
- * When memoryPerGpu > memoryBytes: concrete alternatives that fit, each with its need,
- * e.g. "zeroStage 3 over 8 GPUs needs 61.2 GB". Empty if it fits. If nothing tried fits,
- * one line saying so.
- */
-export function fitAdvice(m: ModelShape, layout: ParallelLayout, memoryBytes: number): string[] {
-  const need = memoryPerGpu(m, layout).totalBytes;
-  if (need <= memoryBytes) return [];
-  const alts = fitAlternatives(m, layout, memoryBytes);
-  if (alts.length === 0) {
-    return [`needs ${formatGB(need)} of ${formatGB(memoryBytes)}; no combination of up to three changes tried fits`];
-  }
-  return alts.map((a) => `${a.change} needs ${formatGB(a.memory.totalBytes)}`);
 }

@@ -84,27 +84,46 @@ describe('scenario errors name the file, the field and what was expected', () =>
 });
 
 describe('an infeasible memory layout', () => {
-  it('is an InfeasibleLayout naming the GB needed, the GPU and what would fit', () => {
-    // Llama-2 70B with Adam (2 + 2 + 12 B/param ≈ 1.1 TB of states) on single 24 GB RTX 4090s:
-    // ≈ 1 194 GB per GPU before any sharding. It is a valid scenario file; only simulating it fails.
-    const t = tree({ model: 'llama2-70b', training: { tokens: 1e9, batchTokens: 4e6 } });
-    sys(t).sites = [homeSite('a', 'fiber', 1, 'rtx-4090'), homeSite('b', 'fiber', 1, 'rtx-4090')];
-    const s = scenarioFromTree(t, 'big.yaml');
+  /** The InfeasibleLayout message simulate() gives for a scenario tree (fails the test if none). */
+  function infeasibleMessage(t: unknown, file: string): string {
     let err: unknown;
     try {
-      simulate(s);
+      simulate(scenarioFromTree(t, file));
     } catch (e) {
       err = e;
     }
     expect(err).toBeInstanceOf(InfeasibleLayout);
-    const msg = (err as Error).message;
-    expect(msg).toContain('big.yaml');
-    expect(msg).toContain('system.strategy');
-    expect(msg).toMatch(/llama2-70b needs \d+(\.\d)? GB per GPU on rtx-4090 \(24\.0 GB\)/);
+    return (err as Error).message;
+  }
+
+  it('is an InfeasibleLayout naming the GB needed, the GPU, and saying plainly when nothing fits', () => {
+    // Llama-2 70B with Adam (2 + 2 + 12 B/param ≈ 1.1 TB of states) on two single 24 GB RTX 4090s:
+    // no ZeRO stage, pipeline or recompute setting brings that within 2 × 24 GB. It is a valid
+    // scenario file; only simulating it fails.
+    const t = tree({ model: 'llama2-70b', training: { tokens: 1e9, batchTokens: 4e6 } });
+    sys(t).sites = [homeSite('a', 'fiber', 1, 'rtx-4090'), homeSite('b', 'fiber', 1, 'rtx-4090')];
+    const msg = infeasibleMessage(t, 'big.yaml');
+    expect(msg.split('\n')).toHaveLength(1);
+    expect(msg).toMatch(/^big\.yaml: system\.strategy: llama2-70b needs \d+(\.\d)? GB per GPU on rtx-4090 \(24\.0 GB\)/);
     expect(msg).toMatch(/weights [\d.]+ GB, gradients [\d.]+ GB, optimizer [\d.]+ GB, activations [\d.]+ GB/);
-    expect(msg).toMatch(/would fit: .*needs [\d.]+ GB/);
     // Weights alone: 2 B × ≈ 69 G params ≈ 138 GB.
     expect(msg).toContain('weights 138.0 GB');
+    expect(msg).not.toContain('would fit');
+    expect(msg).toMatch(/; nothing fits: no change to system\.strategy\.zero, .*alone or combined, fits in 24\.0 GB \(the least is [\d.]+ GB, with [^)]+\); it needs GPUs with more memory, or more GPUs to shard the model over$/);
+  });
+
+  it('suggests scenario fields for --set, and each suggestion, applied, runs', () => {
+    // Llama-2 7B by DiLoCo over two homes with one 8 × RTX 4090 rig each, ZeRO-1: 39 GB per GPU.
+    const t = tree({ model: 'llama2-7b', training: { tokens: 8e6, batchTokens: 4e6, microBatch: 1, recompute: 'full' } });
+    sys(t).sites = [1, 2].map((i) => ({ name: `home${i}`, kind: 'home', wan: 'fiber', nodes: [{ gpu: 'rtx-4090', gpusPerNode: 8 }] }));
+    sys(t).strategy = { kind: 'diloco', innerSteps: 2, zero: 1 };
+    const msg = infeasibleMessage(t, 'home.yaml');
+    expect(msg).toMatch(/^home\.yaml: system\.strategy: llama2-7b needs 39\.3 GB per GPU on rtx-4090 \(24\.0 GB\): .*; would fit: system\.strategy\.zero=3 \(16\.9 GB\); system\.strategy\.tensorParallel=4 \(17\.4 GB\)$/);
+    const suggestions = msg.slice(msg.indexOf('would fit: ') + 'would fit: '.length).split('; ').map((x) => x.replace(/ \(.*\)$/, '').split(' + '));
+    for (const sets of suggestions) {
+      const r = simulate(scenarioFromTree(applyOverrides(t, sets, 'home.yaml'), 'home.yaml'));
+      expect(r.run.finished, sets.join(' ')).toBe(true);
+    }
   });
 });
 
