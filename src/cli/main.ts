@@ -15,6 +15,7 @@ import { paramCount } from '../workload/model';
 import { formatSummary } from '../report/text';
 import { openTimeseries, resultJson, writeSummary } from '../report/write';
 import { formatCount } from '../report/format';
+import { formatLinks, formatRegions, formatSites, linksJson, regionsJson, sitesJson } from '../report/listing';
 
 export interface RunArgs {
   readonly scenario: string;
@@ -64,6 +65,18 @@ export async function runCommand(a: RunArgs, io = { out: process.stdout, err: pr
   return 0;
 }
 
+/** `dtsim catalog [--models | --links | --sites | --regions] [--json]`. */
+export function catalogListing(a: { models?: boolean; links?: boolean; sites?: boolean; regions?: boolean; json?: boolean }): string {
+  const cat = loadCatalog();
+  const [json, text]: [() => unknown, () => string] =
+    a.models ? [() => [...MODEL_PRESETS.values()], () => catalogText(true)]
+    : a.links ? [() => linksJson(cat), () => formatLinks(cat)]
+    : a.sites ? [() => sitesJson(cat), () => formatSites(cat)]
+    : a.regions ? [() => regionsJson(cat), () => formatRegions(cat)]
+    : [() => [...cat.gpus.values()], () => catalogText(false)];
+  return a.json ? JSON.stringify(json(), null, 2) : text();
+}
+
 function catalogText(models: boolean): string {
   if (!models) return formatCatalog(loadCatalog());
   const rows = [...MODEL_PRESETS.values()].map((m) =>
@@ -94,12 +107,15 @@ export async function main(argv: readonly string[]): Promise<number> {
         process.stdout.write(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
         return 0;
       }))
-      .command('catalog', 'print the GPU catalog (or model presets) with sources', (y) => y
-        .option('models', { type: 'boolean', default: false, describe: 'list model presets instead of GPUs' })
-        .option('json', { type: 'boolean', default: false }),
+      .command('catalog', 'print the GPU catalog, model presets, links, site kinds or WAN regions, with sources', (y) => y
+        .option('models', { type: 'boolean', describe: 'list model presets instead of GPUs' })
+        .option('links', { type: 'boolean', describe: 'access-link presets, scale-out fabrics and intra-node links' })
+        .option('sites', { type: 'boolean', describe: 'site kinds and the defaults each brings' })
+        .option('regions', { type: 'boolean', describe: 'WAN regions and the measured region-pair matrix' })
+        .option('json', { type: 'boolean', default: false })
+        .conflicts({ models: ['links', 'sites', 'regions'], links: ['sites', 'regions'], sites: 'regions' }),
       wrap((a) => {
-        const text = a.json ? JSON.stringify(a.models ? [...MODEL_PRESETS.values()] : [...loadCatalog().gpus.values()], null, 2) : catalogText(a.models);
-        process.stdout.write(`${text}\n`);
+        process.stdout.write(`${catalogListing(a)}\n`);
         return 0;
       }))
       .command('validate', 'compare predictions with published training runs', () => {}, wrap(async () => {

@@ -97,6 +97,10 @@ export interface RegionMatrix {
   readonly withinRegion: { readonly rttS: number; readonly bandwidthBytesPerS: number };
   /** Named RTT tiers (same-metro, transatlantic, ...), seconds. */
   readonly rttTiersS: Readonly<Record<string, number>>;
+  /** AWS region code of each region id (oregon: us-west-2, ...), accepted as an alias. */
+  readonly awsCodes: Readonly<Record<string, string>>;
+  /** Sources of the matrix, the within-region default and the RTT tiers. */
+  readonly sources: Sources;
 }
 
 export interface Catalog {
@@ -385,6 +389,8 @@ function buildRegions(raw: unknown, file: string): RegionMatrix {
     bandwidthBytesPerS: (a, b) => get(a, b).bandwidthBytesPerS,
     withinRegion: within,
     rttTiersS: r.rttTiers.tiers,
+    awsCodes: Object.fromEntries(r.regions.map((x) => [x.id, x.aws])),
+    sources: { matrix: r.source, withinRegion: r.withinRegion.source, rttTiers: r.rttTiers.source },
   };
 }
 
@@ -438,6 +444,27 @@ export function formatCatalog(cat: Catalog): string {
     'TFLOP/s are dense (no 2:4 sparsity). GeForce cards list the FP16/BF16/FP8 rate with FP32 accumulate',
     '(half the FP16-accumulate figure), as mixed-precision training uses. FP8 "-" = no FP8 tensor cores (runs BF16).',
     'V100 and T4 have no BF16: their BF16 column is the FP16 rate. Intra-node bandwidth is per direction.',
-    'Price is the GPU alone; USD/h is a dated rental reference. Sources: src/data/gpus.yaml.',
+    'Price is the GPU alone; USD/h is a dated rental reference. Sources: src/data/gpus.yaml (keys in',
+    'src/data/sources.md). A custom GPU (scenario gpus:) may name an efficiency curve:',
+    ...curveLines(Object.keys(cat.defaults.efficiencyCurves)),
+    '',
+    CATALOG_HINT,
   ].join('\n');
 }
+
+/** Names joined by ", " in lines of at most 100 characters, the last ending with ".". */
+function curveLines(names: readonly string[]): string[] {
+  const lines: string[] = [];
+  let cur = '';
+  for (const n of names) {
+    if (cur && cur.length + n.length + 2 > 100) {
+      lines.push(`${cur},`);
+      cur = n;
+    } else cur = cur ? `${cur}, ${n}` : n;
+  }
+  return [...lines, `${cur}.`];
+}
+
+/** The last line of the GPU listing: what else `dtsim catalog` can show. */
+export const CATALOG_HINT =
+  'More: dtsim catalog --models (presets), --links, --sites (site-kind defaults), --regions (WAN); --json for JSON.';
