@@ -97,6 +97,8 @@ export interface RunSummary {
     readonly restarts: number;
     /** DiLoCo group-rounds (or elastic steps) whose work was discarded because a member left. */
     readonly discardedRounds: number;
+    /** Memberships in which DiLoCo groups that could not be laid out sat out while the others trained. */
+    readonly sitOutLayouts: number;
   };
   readonly perSite: readonly SiteWork[];
   readonly simulator: { readonly events: number; readonly flowSolves: number };
@@ -195,7 +197,7 @@ export function summarizeRun(rs: RunState, flops: FlopsPerToken): RunSummary {
     energyJ,
     costUsd: costTotal(cost),
     cost,
-    events: { failures: rs.failures, churn: rs.churnEvents, restarts: rs.restarts, discardedRounds: rs.discardedRounds },
+    events: { failures: rs.failures, churn: rs.churnEvents, restarts: rs.restarts, discardedRounds: rs.discardedRounds, sitOutLayouts: rs.sitOutLayouts },
     perSite: perSite.map(({ cost: c, ...rest }) => ({ ...rest, costUsd: costTotal(c), cost: c })),
     simulator: { events: engine.processedEvents, flowSolves: rs.net.solves },
   };

@@ -44,6 +44,7 @@ export function resolveScenario(raw: RawScenario, file: string, catalog: Catalog
   const t = raw.training;
   const seqs = t.batchSequences ?? (t.batchTokens !== undefined ? t.batchTokens / model.seqLength : undefined);
   if (seqs === undefined) issue('training.batchTokens', 'expected batchTokens or batchSequences');
+  else if (seqs < 1) issue(t.batchSequences !== undefined ? 'training.batchSequences' : 'training.batchTokens', `expected at least one sequence per step (${model.seqLength} tokens), got ${seqs * model.seqLength}`);
   const training = {
     tokens: t.tokens,
     globalBatchTokens: (seqs ?? 1) * model.seqLength,

@@ -12,21 +12,26 @@ function show(v: unknown): string {
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
-/** A quantity string of `kind`, converted to SI. */
-export function qty(kind: QuantityKind) {
+/**
+ * A quantity string of `kind`, converted to SI; never negative. `positive` also rejects zero, for
+ * rates and mean times where zero would stall the run or make events come without end.
+ */
+export function qty(kind: QuantityKind, opts: { positive?: boolean } = {}) {
   return z.string().meta({ description: `${expectedText(kind)}` }).or(z.number()).transform((v, ctx) => {
     const r = parseQuantity(v, kind);
     if (!r.ok) {
       ctx.addIssue({ code: 'custom', message: `expected ${r.expected}, got ${show(v)}` });
       return z.NEVER;
     }
-    if (r.value < 0) {
-      ctx.addIssue({ code: 'custom', message: `expected a non-negative quantity, got ${show(v)}` });
+    if (r.value < 0 || (opts.positive && r.value === 0)) {
+      ctx.addIssue({ code: 'custom', message: `expected a ${opts.positive ? 'positive' : 'non-negative'} quantity, got ${show(v)}` });
       return z.NEVER;
     }
     return r.value;
   });
 }
+
+const positiveQty = (kind: QuantityKind) => qty(kind, { positive: true });
 
 /** A plain count: a number or a numeric string such as "1e12". */
 export const count = z.union([z.number(), z.string()]).transform((v, ctx) => {
@@ -60,7 +65,7 @@ export const modelSchema = z.union([
 ]);
 
 export const trainingSchema = z.strictObject({
-  tokens: count.meta({ description: 'tokens to train on, e.g. 1e12' }),
+  tokens: count.refine((v) => v > 0, 'expected a positive number of tokens').meta({ description: 'tokens to train on, e.g. 1e12' }),
   batchTokens: count.optional().meta({ description: 'tokens per optimizer step over all workers (DiLoCo: per inner step over all groups)' }),
   batchSequences: count.optional(),
   microBatch: posInt.default(1),
@@ -72,21 +77,21 @@ export const trainingSchema = z.strictObject({
   optimizerBytesPerParam: z.number().positive().default(12).meta({ description: 'Adam mixed precision: fp32 master + m + v = 12 (ZeRO paper)' }),
 });
 
-const linkRef = z.union([z.string(), z.strictObject({ bandwidth: qty('dataRate'), latency: qty('time') })]);
+const linkRef = z.union([z.string(), z.strictObject({ bandwidth: positiveQty('dataRate'), latency: qty('time') })]);
 
 export const nodeGroupSchema = z.strictObject({
   gpu: z.union([z.string(), z.record(z.string(), z.unknown())]).meta({ description: 'catalog id, or an inline GPU entry in the gpus.yaml format' }),
   count: posInt.default(1),
   gpusPerNode: posInt.default(1),
   intraNode: linkRef.optional(),
-  nic: qty('dataRate').optional().meta({ description: 'node network interface per direction (all GPUs together)' }),
+  nic: positiveQty('dataRate').optional().meta({ description: 'node network interface per direction (all GPUs together)' }),
   rental: qty('usdPerTime').optional().meta({ description: 'rental price per GPU, e.g. "2.5 USD/h" (sites with cost: rental)' }),
   price: qty('usd').optional().meta({ description: 'all-in capital cost per GPU, server share included, e.g. "40000 USD" (sites with cost: owned)' }),
-  mtbf: qty('time').optional().meta({ description: 'mean time between failures of ONE GPU (the node fails gpusPerNode times as often)' }),
+  mtbf: positiveQty('time').optional().meta({ description: 'mean time between failures of ONE GPU (the node fails gpusPerNode times as often)' }),
   slowdown: z.number().min(1).default(1),
 });
 
-const accessRef = z.union([z.string(), z.strictObject({ up: qty('dataRate'), down: qty('dataRate'), latency: qty('time') })]);
+const accessRef = z.union([z.string(), z.strictObject({ up: positiveQty('dataRate'), down: positiveQty('dataRate'), latency: qty('time') })]);
 
 export const siteSchema = z.strictObject({
   name: z.string().min(1),
@@ -102,13 +107,13 @@ export const siteSchema = z.strictObject({
   electricity: qty('usdPerEnergy').optional(),
   cost: z.enum(['rental', 'owned']).optional().meta({ description: 'rental: pay the GPU rental price, which covers power and hosting; owned: pay depreciation, hosting and electricity' }),
   hosting: qty('usdPerEnergy').optional().meta({ description: 'colocation price per kW of wall power, e.g. "184 USD/kW/month" (owned sites)' }),
-  depreciation: qty('time').optional().meta({ description: 'depreciation life of owned hardware, e.g. "5 years"' }),
+  depreciation: positiveQty('time').optional().meta({ description: 'depreciation life of owned hardware, e.g. "5 years"' }),
 });
 
 export const wanSchema = z.strictObject({
   matrix: z.boolean().default(true).meta({ description: 'use the measured region matrix between sites that name a region' }),
   backboneLatency: qty('time').default(0),
-  tcpWindow: z.union([qty('bytes'), z.null()]).optional(),
+  tcpWindow: z.union([positiveQty('bytes'), z.null()]).optional(),
   streams: posInt.optional(),
 });
 
@@ -142,21 +147,21 @@ export const faultsSchema = z.strictObject({
   restart: qty('time').optional(),
   churn: z.union([z.boolean(), z.strictObject({
     kinds: z.array(z.enum(['hyperscaler', 'tier2', 'cloud', 'home'])).default(['home']),
-    meanOnline: qty('time').optional(),
-    meanOffline: qty('time').optional(),
+    meanOnline: positiveQty('time').optional(),
+    meanOffline: positiveQty('time').optional(),
     shape: z.number().positive().default(1),
   })]).default(false),
   checkpoint: z.strictObject({
-    interval: z.union([qty('time'), z.literal('auto')]).default('auto'),
+    interval: z.union([positiveQty('time'), z.literal('auto')]).default('auto'),
     write: qty('time').optional(),
-    storageBandwidth: qty('dataRate').optional(),
+    storageBandwidth: positiveQty('dataRate').optional(),
   }).prefault({}),
   stragglers: z.strictObject({ fraction, slowdown: z.number().min(1) }).optional(),
 });
 
 export const engineSchema = z.strictObject({
   fastForward: z.boolean().default(true),
-  maxTime: qty('time').optional(),
+  maxTime: positiveQty('time').optional(),
 });
 
 export const systemSchema = z.strictObject({

@@ -11,7 +11,7 @@ import { FlowNetwork } from '../network/flows';
 import { Platform } from '../platform/platform';
 import { Comm, Scope } from '../collective/comm';
 import { Acc } from '../metrics/acc';
-import { buildLayout, InfeasibleLayout, type Layout } from '../strategy/layout';
+import { buildLayout, layoutWithoutInfeasibleGroups, type Layout } from '../strategy/layout';
 import { installFaults, youngInterval } from '../faults/faults';
 import { period, STEADY_TOLERANCE, type PeriodEnv, type RoundState } from './period';
 import type { RunSpec, Scenario } from '../scenario/types';
@@ -40,6 +40,8 @@ export interface RunOptions {
   readonly onRow?: (row: TimeseriesRow) => void;
   readonly onProgress?: (fraction: number) => void;
   readonly ringMode?: RingMode;
+  /** The scenario field of this system ('system' or 'baseline'), for error messages and advice. */
+  readonly field?: string;
 }
 
 /** Mutable state of a run, kept in one place (the imperative shell around the pure models). */
@@ -79,6 +81,8 @@ export class RunState {
   restarts = 0;
   /** Group-rounds (DiLoCo) or steps (elastic synchronous) whose work was discarded because a member left. */
   discardedRounds = 0;
+  /** Distinct memberships in which some DiLoCo groups could not be laid out and sat out. */
+  sitOutLayouts = 0;
   /** Nodes that went down since the current period started (elastic accounting). */
   downInPeriod = new Set<number>();
   /** Fires (and is replaced) whenever the set of ready nodes changes. */
@@ -253,18 +257,21 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
     },
   };
 
-  const layoutInput = { platform, model, training, strategy };
-  const layouts = new Map<string, Layout>();
+  const layoutInput = { platform, model, training, strategy, field: opts.field };
+  const layouts = new Map<string, Layout | null>();
   // Membership is usually unchanged since the previous period: compare the node lists
   // before building the key (a string of every active node id, costly with thousands of nodes).
   let lastActive: readonly number[] = [];
   let lastLayout: Layout | null = null;
-  const layoutFor = (active: number[]): Layout => {
-    if (lastLayout !== null && active.length === lastActive.length && active.every((n, i) => n === lastActive[i])) return lastLayout;
+  /** The layout of the ready nodes; DiLoCo groups that cannot run sit out; null when nobody can train. */
+  const layoutFor = (active: number[]): Layout | null => {
+    if (active.length === lastActive.length && active.every((n, i) => n === lastActive[i])) return lastLayout;
     const key = active.join(',');
     let l = layouts.get(key);
-    if (!l) {
-      l = buildLayout(layoutInput, active);
+    if (l === undefined) {
+      const partial = layoutWithoutInfeasibleGroups(layoutInput, active);
+      l = partial.layout;
+      if (l !== null && partial.sittingOut.length > 0) rs.sitOutLayouts++;
       layouts.set(key, l);
     }
     lastActive = active;
@@ -341,12 +348,7 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
     let history: { key: string; durationS: number } | null = null;
     while (rs.tokensDone < target && engine.now < horizonS) {
       const active = rs.readyNodes();
-      let layout: Layout | null = null;
-      try {
-        layout = active.length > 0 ? layoutFor(active) : null;
-      } catch (err) {
-        if (!(err instanceof InfeasibleLayout)) throw err;
-      }
+      const layout = active.length > 0 ? layoutFor(active) : null;
       if (layout === null || layout.nodes.length === 0) {
         // Not enough nodes to train: wait for someone to come back.
         rs.currentLayout = null;

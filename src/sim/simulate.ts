@@ -52,7 +52,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
     const s = opts.fastForward === undefined ? spec : { ...spec, engine: { ...spec.engine, fastForward: opts.fastForward } };
     try {
       return simulateRun(scenario, s, {
-        seed, regions, onRow: opts.onRow, ringMode: opts.ringMode,
+        seed, regions, onRow: opts.onRow, ringMode: opts.ringMode, field,
         onProgress: opts.onProgress ? (f) => opts.onProgress!(s.label, f) : undefined,
       });
     } catch (e) {

@@ -244,6 +244,43 @@ export function buildLayout(inp: LayoutInput, active: readonly number[]): Layout
   return c.layout!;
 }
 
+/** A layout in which groups that cannot run sit out: their nodes stay online, idle. */
+export interface PartialLayout {
+  /** null when no group can run. */
+  readonly layout: Layout | null;
+  /** Active nodes left out of the layout, in node order. */
+  readonly sittingOut: readonly number[];
+}
+
+/**
+ * DiLoCo groups train independently between outer syncs, so a group that cannot be laid out
+ * (a home rig whose partner left cannot hold the model alone) sits out and the others train on.
+ * A synchronous job is one group: it runs whole or not at all. Groups are re-formed without the
+ * nodes that sat out until every remaining group fits.
+ */
+export function layoutWithoutInfeasibleGroups(inp: LayoutInput, active: readonly number[]): PartialLayout {
+  const d = inp.strategy.diloco;
+  let nodes = active.slice();
+  for (;;) {
+    const c = checkLayout(inp, nodes);
+    if (c.problem === null && c.fits) {
+      const inLayout = new Set(c.layout!.nodes);
+      return { layout: c.layout, sittingOut: active.filter((n) => !inLayout.has(n)) };
+    }
+    if (!d) return { layout: null, sittingOut: active };
+    // Each group checked alone, as one group of its own nodes.
+    const alone: LayoutInput = { ...inp, strategy: { ...inp.strategy, diloco: { ...d, groups: 1 } } };
+    const drop = new Set(groupNodes(inp, nodes).filter((g) => {
+      const gc = checkLayout(alone, g);
+      return g.length > 0 && (gc.problem !== null || !gc.fits);
+    }).flat());
+    // Nothing to drop means the groups fit alone but not together: no partial layout helps.
+    if (drop.size === 0) return { layout: null, sittingOut: active };
+    nodes = nodes.filter((n) => !drop.has(n));
+    if (nodes.length === 0) return { layout: null, sittingOut: active };
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Advice: changes to the scenario's strategy and training fields, each valid for this strategy
 // and these nodes (the rules of src/scenario/resolve.ts), each judged by checkLayout.
