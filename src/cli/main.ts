@@ -28,7 +28,7 @@ export interface RunArgs {
 }
 
 /** Runs one scenario and writes its outputs; returns the exit code. */
-export async function runCommand(a: RunArgs, io = { out: process.stdout, err: process.stderr }): Promise<number> {
+export async function runCommand(a: RunArgs, io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream } = { out: process.stdout, err: process.stderr }): Promise<number> {
   const tree = applyOverrides(readScenarioTree(a.scenario), a.set, a.scenario);
   const scenario = scenarioFromTree(tree, a.scenario);
   const dir = a.out ?? join('reports', scenario.name);

@@ -35,7 +35,7 @@ describe('timeseries.csv', () => {
     const f = join(dir, 'small.yaml');
     writeFileSync(f, stringify({ name: 'small', ...tree() }));
     let err = '';
-    const sink = (fn: (s: string) => void) => ({ write: (s: string) => { fn(s); return true; } }) as unknown as NodeJS.WriteStream;
+    const sink = (fn: (s: string) => void) => ({ write: (s: string) => { fn(s); return true; } }) as unknown as NodeJS.WritableStream;
     const code = await runCommand({ scenario: f, out: join(dir, 'out'), json: false, set: [], fastForward: true, quiet: false },
       { out: sink(() => {}), err: sink((s) => { err += s; }) });
     expect(code).toBe(0);
