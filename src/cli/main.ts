@@ -16,6 +16,7 @@ import { formatSummary } from '../report/text';
 import { openTimeseries, resultJson, writeSummary } from '../report/write';
 import { formatCount } from '../report/format';
 import { formatLinks, formatRegions, formatSites, linksJson, regionsJson, sitesJson } from '../report/listing';
+import { calibrateBuilder, calibrateCommand } from '../calibrate/cli';
 
 export interface RunArgs {
   readonly scenario: string;
@@ -124,7 +125,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         process.stdout.write(`${v.formatValidation(rows)}\n`);
         return v.validationPasses(rows) ? 0 : 1;
       }))
-      .demandCommand(1, 'give a command: run, schema, catalog or validate')
+      .command('calibrate', 'time gpu.js matmul kernels on this machine; write a node profile and calibration.html', calibrateBuilder, wrap((a) => calibrateCommand(a)))
+      .demandCommand(1, 'give a command: run, schema, catalog, validate or calibrate')
       .strict()
       .help()
       .fail((msg, err) => {
