@@ -24,8 +24,30 @@ export interface GpuSpec {
   readonly mtbfS: number;
   /** GEMM efficiency vs GEMM FLOP size for this GPU. */
   readonly efficiency: EfficiencyCurve;
+  /**
+   * Set when `efficiency` comes from a measured calibration profile (src/calibrate/apply.ts);
+   * absent for the built-in curves of src/data/defaults.yaml.
+   */
+  readonly efficiencyProfile?: EfficiencyProfileRef;
   /** Data-file field name (year, peak.bf16, memory, ...) -> "KEY [tag]" plus a short note if derived. */
   readonly sources: Readonly<Record<string, string>>;
+}
+
+/** Where a profiled GPU's efficiency curve came from. */
+export interface EfficiencyProfileRef {
+  /** The profile file as the scenario names it. */
+  readonly file: string;
+  readonly name: string;
+  /** gpu.js backend that ran (cpu, webasm, headlessgl, webgpu) and the measurement date. */
+  readonly backend: string;
+  readonly date: string;
+  /** How the curve's shape was scaled to this GPU's peak, in words. */
+  readonly scaling: string;
+}
+
+/** "default" for a built-in curve, "profile <file>" for a measured one: what a run summary reports per GPU. */
+export function efficiencySourceOf(gpu: GpuSpec): string {
+  return gpu.efficiencyProfile ? `profile ${gpu.efficiencyProfile.file}` : 'default';
 }
 
 export type Precision = 'bf16' | 'fp16' | 'fp8' | 'fp32';

@@ -23,6 +23,7 @@ const FAMILY: Readonly<Record<string, keyof typeof FITTED>> = {
 export const DEFAULT_STACK_EFFICIENCY = 0.8;
 
 export function stackEfficiency(gpuId: string): number {
-  const family = FAMILY[gpuId];
+  // A catalog GPU with a calibration profile is "<id>@<profile>" (src/calibrate/apply.ts): same family.
+  const family = FAMILY[gpuId.split('@')[0]];
   return family ? FITTED[family] : DEFAULT_STACK_EFFICIENCY;
 }

@@ -4,7 +4,7 @@
  * with their field path, like schema errors.
  */
 import type { Catalog, SiteDefaults } from '../compute/catalog';
-import { buildGpu } from '../compute/catalog';
+import { GpuTable, buildScenarioGpu, resolveGpuObject } from '../calibrate/apply';
 import type { GpuSpec } from '../compute/gpu';
 import { getPreset, MODEL_PRESETS } from '../workload/presets';
 import { shapeFromParams, type ModelShape } from '../workload/model';
@@ -29,10 +29,10 @@ export function resolveScenario(raw: RawScenario, file: string, catalog: Catalog
   const issue = (path: string, message: string) => issues.push({ path, message });
 
   // GPUs: catalog plus the scenario's own.
-  const gpus = new Map(catalog.gpus);
+  const gpus = new GpuTable(catalog.gpus, file);
   raw.gpus.forEach((g, i) => {
     try {
-      const spec = buildGpu(g, `gpus[${i}]`);
+      const spec = buildScenarioGpu(g, `gpus[${i}]`, gpus);
       gpus.set(spec.id, spec);
     } catch (e) {
       issue(`gpus[${i}]`, (e as Error).message);
@@ -141,7 +141,7 @@ function resolveSystem(raw: RawSystem, label: string, model: ModelShape, catalog
         if (!gpu) issue(`${np}.gpu`, `unknown GPU '${n.gpu}'; expected one of: ${[...gpus.keys()].join(', ')} (or define it under gpus:)`);
       } else {
         try {
-          gpu = buildGpu(n.gpu, `${np}.gpu`);
+          gpu = resolveGpuObject(n.gpu, `${np}.gpu`, gpus);
         } catch (e) {
           issue(`${np}.gpu`, (e as Error).message);
         }

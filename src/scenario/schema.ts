@@ -80,7 +80,16 @@ export const trainingSchema = z.strictObject({
 const linkRef = z.union([z.string(), z.strictObject({ bandwidth: positiveQty('dataRate'), latency: qty('time') })]);
 
 export const nodeGroupSchema = z.strictObject({
-  gpu: z.union([z.string(), z.record(z.string(), z.unknown())]).meta({ description: 'catalog id, or an inline GPU entry in the gpus.yaml format' }),
+  gpu: z.union([
+    z.string(),
+    // A GPU with its efficiency curve from a calibration profile (src/calibrate/apply.ts).
+    z.strictObject({
+      id: z.string().meta({ description: 'catalog or scenario GPU id' }),
+      profile: z.string().meta({ description: 'calibration profile (dtsim calibrate), relative to this file or the working directory' }),
+      plateau: z.number().gt(0).max(1.1).optional().meta({ description: "large-GEMM efficiency the profile's curve is scaled to (default: the GPU's built-in curve's)" }),
+    }),
+    z.record(z.string(), z.unknown()),
+  ]).meta({ description: 'catalog id; {id, profile} for a measured efficiency curve; or an inline GPU entry in the gpus.yaml format (profile: instead of efficiency: declares it from a profile)' }),
   count: posInt.default(1),
   gpusPerNode: posInt.default(1),
   intraNode: linkRef.optional(),
