@@ -4,10 +4,12 @@
  *  2. Wall time and peak memory of a full run of scenarios/bench-10k-diloco.yaml
  *     (10,000 GPUs, 100 sites, DiLoCo, 1T tokens, failures and churn), in a child process.
  *  3. That run's events and flow solves (result.run.simulator).
+ *  4. Flow-heavy network case (bench/flows.ts): 20,000 flows arriving over a congested core,
+ *     about 2,000 of them sharing it at the peak: wall time, events, flow solves, peak queue.
  * Nothing here passes or fails a test; the table says where a figure misses its target.
  *
- * Options: --quick (shorter hold runs), --no-full, --no-hold, --scenario <file>, --json,
- *          --repeat <n> (hold runs per N; the median is reported).
+ * Options: --quick (shorter hold runs), --no-full, --no-hold, --no-flows, --scenario <file>,
+ *          --json, --repeat <n> (hold runs per N; the median is reported).
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +17,7 @@ import { resolve } from 'node:path';
 import { cpus } from 'node:os';
 import { holdModel, type HoldResult } from './hold';
 import { fullRun, type FullRunResult } from './full';
+import { flowHeavy, type FlowBenchResult } from './flows';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const DEFAULT_SCENARIO = resolve(ROOT, 'scenarios/bench-10k-diloco.yaml');
@@ -29,6 +32,7 @@ interface Options {
   quick: boolean;
   hold: boolean;
   full: boolean;
+  flows: boolean;
   json: boolean;
   repeat: number;
   scenario: string;
@@ -36,17 +40,18 @@ interface Options {
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { quick: false, hold: true, full: true, json: false, repeat: 3, scenario: DEFAULT_SCENARIO, child: false };
+  const o: Options = { quick: false, hold: true, full: true, flows: true, json: false, repeat: 3, scenario: DEFAULT_SCENARIO, child: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') o.quick = true;
     else if (a === '--no-hold') o.hold = false;
     else if (a === '--no-full') o.full = false;
+    else if (a === '--no-flows') o.flows = false;
     else if (a === '--json') o.json = true;
     else if (a === '--child-full') o.child = true;
     else if (a === '--repeat') o.repeat = Math.max(1, Number(argv[++i]) || 1);
     else if (a === '--scenario') o.scenario = resolve(argv[++i] ?? '');
-    else throw new Error(`unknown option '${a}'; expected --quick, --no-hold, --no-full, --json, --repeat <n>, --scenario <file>`);
+    else throw new Error(`unknown option '${a}'; expected --quick, --no-hold, --no-full, --no-flows, --json, --repeat <n>, --scenario <file>`);
   }
   return o;
 }
@@ -122,13 +127,19 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (!o.json && hold.length) {
     process.stdout.write(`Hold model: N pending events, each event schedules one more at now + Exp(1); ${fmtCount(hold[0].events)} events per run, median of ${o.repeat} (best in brackets).\n`);
   }
+  let flows: FlowBenchResult | null = null;
+  if (o.flows) {
+    if (!o.json) process.stdout.write('Flow-heavy case: bench/flows.ts ...\n');
+    globalThis.gc?.();
+    flows = flowHeavy();
+  }
   let full: FullRunResult | null = null;
   if (o.full) {
     if (!o.json) process.stdout.write(`Full run: ${o.scenario} (child process) ...\n`);
     full = fullBenchInChild(o);
   }
   if (o.json) {
-    process.stdout.write(`${JSON.stringify({ env, targets: TARGETS, hold, full }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ env, targets: TARGETS, hold, flows, full }, null, 2)}\n`);
     return 0;
   }
 
@@ -137,6 +148,15 @@ export async function main(argv: readonly string[]): Promise<number> {
   for (const h of hold) {
     rows.push([`engine, hold model N = ${h.n.toExponential(0).replace('e+', 'e')}`, `${fmtRate(h.medianEventsPerS)} (${fmtRate(h.bestEventsPerS)})`,
       `>= ${fmtRate(TARGETS.holdEventsPerS)}`, ok(h.medianEventsPerS >= TARGETS.holdEventsPerS)]);
+  }
+  if (flows) {
+    rows.push(
+      [`flow-heavy: ${fmtCount(flows.flows)} flows, ${fmtCount(flows.peakConcurrentFlows)} at once: wall time`, `${flows.wallS.toFixed(2)} s`, '', ''],
+      ['  events processed', fmtCount(flows.events), '', ''],
+      ['  flow solves', fmtCount(flows.flowSolves), '', ''],
+      ['  peak queue length', fmtCount(flows.peakQueue), '', ''],
+      ['  flows finished', fmtCount(flows.finished), `${fmtCount(flows.flows)}`, ok(flows.finished === flows.flows)],
+    );
   }
   if (full) {
     const peak = Math.max(full.memory.rssSampledBytes, full.memory.maxRssBytes);

@@ -11,11 +11,17 @@ export type Priority = (typeof Priority)[keyof typeof Priority];
 
 export type Callback<A = unknown> = (arg: A) => void;
 
-/** Opaque handle of a scheduled callback, for cancellation. */
+/**
+ * Opaque handle of a scheduled callback, for cancel() and reschedule(): slot + generation × 2^31.
+ * A slot's generation advances each time its event fires or is cancelled, and a slot is retired
+ * once its generation reaches 2^22 (where the handle would leave float64's exact integers), so
+ * no two events of a run ever share a handle, whatever the queue size or the run length.
+ */
 export type TimerHandle = number;
 
 const ORDER_SHIFT = 2 ** 40; // sequence numbers stay below 2^40 (1.1e12 events) per run
-const GEN_SHIFT = 2 ** 22;
+const SLOT_LIMIT = 2 ** 31; // slots index Int32Arrays
+const GEN_LIMIT = 2 ** 22; // SLOT_LIMIT × GEN_LIMIT = 2^53
 
 export class SimulationError extends Error {
   constructor(message: string, readonly timeS: number) {
@@ -37,6 +43,11 @@ export class Engine {
 
   constructor(readonly seed = 0) {}
 
+  /** Events waiting in the queue (cancelled events leave it at once). */
+  get pending(): number {
+    return this.queue.length;
+  }
+
   /** Runs `fn(arg)` after `delayS` seconds. */
   schedule<A>(delayS: number, fn: Callback<A>, arg?: A, priority: Priority = Priority.NORMAL): TimerHandle {
     return this.at(this.now + delayS, fn, arg, priority);
@@ -52,18 +63,32 @@ export class Engine {
       this.args[slot] = arg;
     } else {
       slot = this.fns.length;
+      if (slot === SLOT_LIMIT) throw new SimulationError(`more than ${SLOT_LIMIT} events pending`, this.now);
       this.fns.push(fn);
       this.args.push(arg);
       this.gens.push(0);
     }
     this.queue.push(timeS, priority * ORDER_SHIFT + this.seq++, slot);
-    return this.gens[slot] * GEN_SHIFT + slot;
+    return this.gens[slot] * SLOT_LIMIT + slot;
   }
 
-  /** Cancels a pending callback; a handle whose callback already ran is ignored. */
+  /** Cancels a pending callback (it leaves the queue); a handle whose callback already ran is ignored. */
   cancel(handle: TimerHandle): void {
-    const slot = handle % GEN_SHIFT;
-    if (this.gens[slot] === Math.floor(handle / GEN_SHIFT)) this.fns[slot] = null;
+    const slot = this.pendingSlot(handle);
+    if (slot < 0) return;
+    this.queue.remove(slot);
+    this.release(slot);
+  }
+
+  /**
+   * Moves a pending callback to `timeS`, keeping its handle. It is ordered exactly as
+   * cancel() followed by at(timeS, fn, arg, priority) would order it, without the churn.
+   */
+  reschedule(handle: TimerHandle, timeS: number, priority: Priority = Priority.NORMAL): void {
+    if (!(timeS >= this.now)) throw new SimulationError(`event rescheduled to ${timeS}, before now`, this.now);
+    const slot = this.pendingSlot(handle);
+    if (slot < 0) throw new SimulationError(`reschedule of timer ${handle}, which is not pending`, this.now);
+    this.queue.update(slot, timeS, priority * ORDER_SHIFT + this.seq++);
   }
 
   /** Time of the next pending event (Infinity when idle). */
@@ -78,18 +103,31 @@ export class Engine {
     while (!this.stopped && queue.length > 0 && queue.peekTime() <= untilS) {
       const time = queue.peekTime();
       const slot = queue.pop();
-      const fn = this.fns[slot];
+      const fn = this.fns[slot]!;
       const arg = this.args[slot];
-      this.fns[slot] = null;
-      this.args[slot] = undefined;
-      this.gens[slot] = (this.gens[slot] + 1) % GEN_SHIFT;
-      this.free.push(slot);
-      if (fn === null) continue;
+      this.release(slot);
       this.now = time;
       this.processedEvents++;
       fn(arg);
     }
     if (untilS !== Infinity && !this.stopped && untilS > this.now) this.now = untilS;
+  }
+
+  /** The slot of the pending event `handle` names, or -1 if it already ran or was cancelled. */
+  private pendingSlot(handle: TimerHandle): number {
+    if (!(handle >= 0)) return -1;
+    const slot = handle % SLOT_LIMIT;
+    return slot < this.gens.length && this.gens[slot] === (handle - slot) / SLOT_LIMIT ? slot : -1;
+  }
+
+  /** Frees a slot whose event left the queue; its old handle stops matching. */
+  private release(slot: number): void {
+    this.fns[slot] = null;
+    this.args[slot] = undefined;
+    const gen = this.gens[slot] + 1;
+    this.gens[slot] = gen;
+    // Past GEN_LIMIT the slot's handles would repeat or turn inexact: retire it instead.
+    if (gen < GEN_LIMIT) this.free.push(slot);
   }
 
   stop(): void {

@@ -3,7 +3,8 @@
  * out its path latency, then joins the sharing (as in SimGrid's CM02 model); concurrent
  * flows share links max-min fairly. When flows join or leave, only the connected
  * component of flows and links they touch is re-solved, once per instant (LATE priority),
- * and only the flows in it get new completion events.
+ * and only the flows in it whose rate changed have their completion event moved (in place in
+ * the engine's queue, which holds live events only).
  */
 import { Engine, Priority, type TimerHandle } from '../engine/engine';
 import { SimEvent } from '../engine/events';
@@ -183,8 +184,15 @@ export class FlowNetwork {
       const rate = rates[i];
       if (rate === f.rateBytesPerS && f.completion >= 0) continue;
       f.rateBytesPerS = rate;
-      if (f.completion >= 0) this.engine.cancel(f.completion);
-      f.completion = rate > 0 ? this.engine.at(now + f.remainingBytes / rate, this.complete, f) : -1;
+      if (rate === 0) {
+        this.engine.cancel(f.completion);
+        f.completion = -1;
+      } else if (f.completion >= 0) {
+        // Moved in place: the same order as cancel + at, without a heap removal.
+        this.engine.reschedule(f.completion, now + f.remainingBytes / rate);
+      } else {
+        f.completion = this.engine.at(now + f.remainingBytes / rate, this.complete, f);
+      }
     }
   }
 

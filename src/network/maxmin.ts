@@ -19,8 +19,8 @@ let active = new Int32Array(0); // unfrozen flows per link
 let capacityAt = new Float64Array(0);
 
 /**
- * Max-min fair rate of each flow (bytes/s) given link capacities (bytes/s). A flow that
- * crosses no link gets its bound. Returns rates in `out` (allocated if absent).
+ * Max-min fair rate of each flow (bytes/s) given link capacities (bytes/s, Infinity for an
+ * unlimited link). A flow that crosses only unlimited links, or none, gets its bound. Returns rates in `out` (allocated if absent).
  */
 export function maxMinRates(capacity: ArrayLike<number>, flows: readonly SolverFlow[], out?: Float64Array): Float64Array {
   const n = flows.length;
@@ -30,12 +30,15 @@ export function maxMinRates(capacity: ArrayLike<number>, flows: readonly SolverF
     active = new Int32Array(capacity.length);
     capacityAt = new Float64Array(capacity.length);
   }
-  // Collect the links in use, in first-seen order.
+  // Collect the links in use, in first-seen order. An unlimited link (capacity Infinity) never
+  // saturates and never limits a flow, so it takes no part in the filling: leaving it out also
+  // keeps Infinity − Infinity (NaN) and Infinity <= Infinity ("saturated") out of the arithmetic.
   const used: number[] = [];
   for (let f = 0; f < n; f++) {
     const links = flows[f].links;
     for (let j = 0; j < links.length; j++) {
       const l = links[j];
+      if (capacity[l] === Infinity) continue;
       if (active[l] === 0) {
         used.push(l);
         remaining[l] = capacity[l];
@@ -67,13 +70,13 @@ export function maxMinRates(capacity: ArrayLike<number>, flows: readonly SolverF
       const links = flow.links;
       for (let j = 0; !stop && j < links.length; j++) {
         const l = links[j];
-        stop = remaining[links[j]] <= SATURATION_TOLERANCE * capacityAt[l];
+        stop = capacity[l] !== Infinity && remaining[l] <= SATURATION_TOLERANCE * capacityAt[l];
       }
       if (!stop) continue;
       frozen[f] = 1;
       unfrozen--;
       rates[f] = Math.min(level, flow.bound);
-      for (let j = 0; j < links.length; j++) active[links[j]]--;
+      for (let j = 0; j < links.length; j++) if (capacity[links[j]] !== Infinity) active[links[j]]--;
     }
   }
   for (const l of used) active[l] = 0;

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { maxMinRates } from '../../src/network/maxmin';
+import { referenceMaxMin, relClose } from './reference';
 
 const flow = (links: number[], bound = Infinity) => ({ links, bound });
 
@@ -49,5 +50,44 @@ describe('maxMinRates (progressive filling)', () => {
         flows.every((g, j) => !g.links.includes(l) || r[j] <= r[i] * (1 + 1e-9)));
       expect(bottleneck).toBe(true);
     });
+  });
+  // Links 0 and 1 have capacities 1 and 10; links 2 and 3 are unlimited (capacity Infinity).
+  // Flow A crosses 0 and 2, flow B crosses 1 and 3, neither has a bound. An unlimited link
+  // never saturates, so A is limited by link 0 alone (rate 1) and B by link 1 alone (rate 10).
+  // Before the fix, Infinity <= 1e-12 × Infinity made links 2 and 3 "saturated" from the first
+  // filling step, so both flows froze at the first level: [1, 1].
+  it('links of unlimited capacity never limit a flow', () => {
+    const r = maxMinRates([1, 10, Infinity, Infinity], [{ links: [0, 2], bound: Infinity }, { links: [1, 3], bound: Infinity }]);
+    expect([...r]).toEqual([1, 10]);
+  });
+
+  it('a flow over unlimited links only gets its bound, with no NaN anywhere', () => {
+    const r = maxMinRates([Infinity, Infinity, 4], [flow([0, 1], 3), flow([0]), flow([1, 2]), flow([2], 1)]);
+    expect([...r]).toEqual([3, Infinity, 3, 1]);
+  });
+
+  it('equals an independent bottleneck solver on 2,000 random instances', () => {
+    let seed = 99;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    let compared = 0;
+    for (let inst = 0; inst < 2000; inst++) {
+      const L = 1 + Math.floor(rnd() * 12);
+      const cap = Array.from({ length: L }, () => {
+        const u = rnd();
+        return u < 0.1 ? Infinity : u < 0.15 ? 0 : u < 0.3 ? 5 : 0.1 + 100 * rnd(); // ties, dead and unlimited links
+      });
+      const flows = Array.from({ length: 1 + Math.floor(rnd() * 40) }, () => {
+        const links = [...new Set(Array.from({ length: Math.floor(rnd() * 4) }, () => Math.floor(rnd() * L)))];
+        const u = rnd();
+        return flow(links, u < 0.6 ? Infinity : u < 0.7 ? 2 : 0.01 + 50 * rnd());
+      });
+      const got = maxMinRates(cap, flows);
+      const want = referenceMaxMin(cap, flows);
+      flows.forEach((_, i) => {
+        if (!relClose(got[i], want[i], 1e-9)) expect({ inst, flow: i, got: got[i], want: want[i] }).toBe('equal');
+      });
+      compared += flows.length;
+    }
+    expect(compared).toBeGreaterThan(30000);
   });
 });
