@@ -4,7 +4,7 @@ export { scenarioJsonSchema } from './scenario/schema';
 export type { Scenario, RunSpec, StrategySpec, Topology, SiteSpec, FaultSpec } from './scenario/types';
 export { simulate, SUMMARY_SCHEMA_VERSION, type SimulationResult, type SimulateOptions } from './sim/simulate';
 export { simulateRun, type TimeseriesRow } from './sim/run';
-export type { RunSummary, TimeBreakdown } from './metrics/summary';
+export type { RunSummary, TimeBreakdown } from './result/summary';
 export { loadCatalog, getGpu, formatCatalog } from './compute/catalog';
 export type { GpuSpec } from './compute/gpu';
 export { MODEL_PRESETS, getPreset } from './workload/presets';

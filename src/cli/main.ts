@@ -14,6 +14,7 @@ import { MODEL_PRESETS } from '../workload/presets';
 import { paramCount } from '../workload/model';
 import { formatSummary } from '../report/text';
 import { openTimeseries, resultJson, writeSummary } from '../report/write';
+import { writeTables } from '../report/tables';
 import { formatCount } from '../report/format';
 import { formatLinks, formatRegions, formatSites, linksJson, regionsJson, sitesJson } from '../report/listing';
 import { calibrateBuilder, calibrateCommand } from '../calibrate/cli';
@@ -61,8 +62,9 @@ export async function runCommand(a: RunArgs, io: { out: NodeJS.WritableStream; e
     await ts.close();
   }
   writeSummary(dir, result);
+  writeTables(dir, [result.details.run, ...(result.details.baseline ? [result.details.baseline] : [])]);
   if (a.json) io.out.write(resultJson(result));
-  else if (!a.quiet) io.out.write(`${formatSummary(result)}\n\nwrote ${join(dir, 'summary.json')} and ${join(dir, 'timeseries.csv')}\n`);
+  else if (!a.quiet) io.out.write(`${formatSummary(result)}\n\nwrote summary.json, timeseries.csv, nodes.csv and links.csv in ${dir}\n`);
   return 0;
 }
 

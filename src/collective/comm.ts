@@ -72,10 +72,11 @@ export class Comm {
       let wan = false;
       for (const l of route.links) {
         const cls = platform.linkClass[l];
-        acc.addBytes(cls, bytes);
+        acc.addBytes(l, cls, bytes);
         wan ||= cls === 'wan-access' || cls === 'wan-path';
       }
       if (wan) acc.wanBytes += bytes;
+      acc.addLimits(ev.value!.limitedS, ev.value!.boundLimitedS);
     });
     return f.done;
   }

@@ -8,12 +8,15 @@
  */
 import { Engine, Priority, type TimerHandle } from '../engine/engine';
 import { SimEvent } from '../engine/events';
-import { maxMinRates } from './maxmin';
+import { LIMITED_BY_BOUND, maxMinRates } from './maxmin';
 
 export interface FlowStats {
   readonly bytes: number;
   readonly startS: number;
   readonly endS: number;
+  /** Seconds the flow's rate was set by each bottleneck link, and by its own bound (e.g. a TCP window). */
+  readonly limitedS: ReadonlyMap<number, number>;
+  readonly boundLimitedS: number;
 }
 
 export class FlowCancelled extends Error {}
@@ -30,6 +33,10 @@ export class Flow {
   mark = 0;
   /** While the flow shares its links: its index in each link's flow list (parallel to `links`). */
   linkPos: number[] | null = null;
+  /** What sets its current rate: a link id, or LIMITED_BY_BOUND; and the seconds charged to each so far. */
+  limit = LIMITED_BY_BOUND;
+  limitedS: Map<number, number> | null = null;
+  boundLimitedS = 0;
   constructor(
     readonly id: number,
     readonly links: Int32Array,
@@ -44,6 +51,8 @@ export class Flow {
     return this.boundBytesPerS;
   }
 }
+
+const NO_LIMITS: ReadonlyMap<number, number> = new Map();
 
 /** A flow is complete when less than this fraction of its bytes is left (float round-off). */
 const DONE_TOLERANCE = 1e-9;
@@ -60,6 +69,7 @@ export class FlowNetwork {
   /** Per link: the search epoch that last reached it (component search without a Set). */
   private readonly linkSeen: Int32Array;
   private solvePending = false;
+  private limitScratch = new Int32Array(0);
   private nextId = 0;
   private markEpoch = 0;
   activeFlows = 0;
@@ -177,11 +187,13 @@ export class FlowNetwork {
     // Deterministic order whatever the traversal: by flow id.
     component.sort((a, b) => a.id - b.id);
     for (const f of component) this.settle(f);
-    const rates = maxMinRates(this.capacity, component);
+    if (this.limitScratch.length < component.length) this.limitScratch = new Int32Array(2 * component.length);
+    const rates = maxMinRates(this.capacity, component, undefined, this.limitScratch);
     const now = this.engine.now;
     for (let i = 0; i < component.length; i++) {
       const f = component[i];
       const rate = rates[i];
+      f.limit = this.limitScratch[i];
       if (rate === f.rateBytesPerS && f.completion >= 0) continue;
       f.rateBytesPerS = rate;
       if (rate === 0) {
@@ -215,7 +227,7 @@ export class FlowNetwork {
   private finish(flow: Flow): void {
     flow.finished = true;
     this.account(flow, flow.bytes);
-    flow.done.succeed({ bytes: flow.bytes, startS: flow.startS, endS: this.engine.now });
+    flow.done.succeed({ bytes: flow.bytes, startS: flow.startS, endS: this.engine.now, limitedS: flow.limitedS ?? NO_LIMITS, boundLimitedS: flow.boundLimitedS });
   }
 
   private detach(flow: Flow): void {
@@ -249,6 +261,15 @@ export class FlowNetwork {
     const now = this.engine.now;
     if (flow.rateBytesPerS > 0 && now > flow.lastUpdateS) {
       flow.remainingBytes = Math.max(0, flow.remainingBytes - flow.rateBytesPerS * (now - flow.lastUpdateS));
+    }
+    if (now > flow.lastUpdateS && flow.started) {
+      // Time at the current rate is charged to what set it (a stalled flow, rate 0, to its link too).
+      const dt = now - flow.lastUpdateS;
+      if (flow.limit === LIMITED_BY_BOUND) flow.boundLimitedS += dt;
+      else {
+        flow.limitedS ??= new Map();
+        flow.limitedS.set(flow.limit, (flow.limitedS.get(flow.limit) ?? 0) + dt);
+      }
     }
     flow.lastUpdateS = now;
   }

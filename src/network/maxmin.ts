@@ -11,6 +11,9 @@ export interface SolverFlow {
   readonly bound: number;
 }
 
+/** What froze a flow in `limitedBy`: its own bound (e.g. a TCP window), not a link. */
+export const LIMITED_BY_BOUND = -1;
+
 /** A link counts as saturated when less than this fraction of its capacity is left. */
 const SATURATION_TOLERANCE = 1e-12;
 
@@ -20,9 +23,10 @@ let capacityAt = new Float64Array(0);
 
 /**
  * Max-min fair rate of each flow (bytes/s) given link capacities (bytes/s, Infinity for an
- * unlimited link). A flow that crosses only unlimited links, or none, gets its bound. Returns rates in `out` (allocated if absent).
+ * unlimited link). A flow that crosses only unlimited links, or none, gets its bound. Returns rates in `out` (allocated if absent);
+ * `limitedBy`, if given, receives the link that froze each flow (its bottleneck) or LIMITED_BY_BOUND.
  */
-export function maxMinRates(capacity: ArrayLike<number>, flows: readonly SolverFlow[], out?: Float64Array): Float64Array {
+export function maxMinRates(capacity: ArrayLike<number>, flows: readonly SolverFlow[], out?: Float64Array, limitedBy?: Int32Array): Float64Array {
   const n = flows.length;
   const rates = out ?? new Float64Array(n);
   if (remaining.length < capacity.length) {
@@ -57,7 +61,11 @@ export function maxMinRates(capacity: ArrayLike<number>, flows: readonly SolverF
     for (let f = 0; f < n; f++) if (!frozen[f]) delta = Math.min(delta, flows[f].bound - level);
     if (delta === Infinity) {
       // Only unbounded flows crossing no link are left.
-      for (let f = 0; f < n; f++) if (!frozen[f]) rates[f] = Infinity;
+      for (let f = 0; f < n; f++) {
+        if (frozen[f]) continue;
+        rates[f] = Infinity;
+        if (limitedBy) limitedBy[f] = LIMITED_BY_BOUND;
+      }
       break;
     }
     level += delta;
@@ -67,12 +75,15 @@ export function maxMinRates(capacity: ArrayLike<number>, flows: readonly SolverF
       if (frozen[f]) continue;
       const flow = flows[f];
       let stop = flow.bound !== Infinity && flow.bound - level <= SATURATION_TOLERANCE * Math.max(flow.bound, 1);
+      let by = LIMITED_BY_BOUND;
       const links = flow.links;
       for (let j = 0; !stop && j < links.length; j++) {
         const l = links[j];
         stop = capacity[l] !== Infinity && remaining[l] <= SATURATION_TOLERANCE * capacityAt[l];
+        if (stop) by = l;
       }
       if (!stop) continue;
+      if (limitedBy) limitedBy[f] = by;
       frozen[f] = 1;
       unfrozen--;
       rates[f] = Math.min(level, flow.bound);

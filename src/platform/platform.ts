@@ -21,6 +21,8 @@ export interface NodeInfo {
   readonly gpus: number;
   /** Compute slowdown factor (1 = nominal): the group's own, times a straggler factor if drawn. */
   readonly slowdown: number;
+  /** When the node joins the fleet (0: from the start; later for nodes a timeline adds). */
+  readonly joinAtS: number;
   /** Link ids. */
   readonly intraLink: number;
   readonly nicUp: number;
@@ -51,6 +53,11 @@ export class Platform {
   readonly capacity: number[] = [];
   readonly linkClass: LinkClass[] = [];
   readonly linkName: string[] = [];
+  /** Site index of each link (-1 for region-pair links, shared by every site of the pair). */
+  readonly linkSite: number[] = [];
+  /** One-way latency overrides set by the timeline: per site access link, per region pair. */
+  private readonly siteWanLatencyS = new Map<number, number>();
+  private readonly pairLatencyS = new Map<string, number>();
   private readonly routes = new Map<number, Route>();
   private readonly pairLinks = new Map<string, number>();
 
@@ -66,21 +73,21 @@ export class Platform {
           const perGpu = group.intraNode.bandwidthBytesPerS;
           this.nodes.push({
             id, name, site: s, siteKind: site.kind, spec: group, gpu: group.gpu, gpus: group.gpusPerNode,
-            slowdown: group.slowdown * straggle(id),
-            intraLink: this.link(perGpu, 'intra-node', `${name}/intra`),
-            nicUp: this.link(group.nicBytesPerS, 'nic', `${name}/nic-up`),
-            nicDown: this.link(group.nicBytesPerS, 'nic', `${name}/nic-down`),
+            slowdown: group.slowdown * straggle(id), joinAtS: group.joinAtS ?? 0,
+            intraLink: this.link(perGpu, 'intra-node', `${name}/intra`, s),
+            nicUp: this.link(group.nicBytesPerS, 'nic', `${name}/nic-up`, s),
+            nicDown: this.link(group.nicBytesPerS, 'nic', `${name}/nic-down`, s),
           });
           nodes.push(id);
           nicTotal += group.nicBytesPerS;
         }
       }
       const fabricLink = site.fabric.oversubscription > 1 && nodes.length > 1
-        ? this.link(nicTotal / site.fabric.oversubscription, 'fabric', `${site.name}/fabric`) : null;
+        ? this.link(nicTotal / site.fabric.oversubscription, 'fabric', `${site.name}/fabric`, s) : null;
       this.sites.push({
         index: s, spec: site, nodes, fabricLink,
-        wanUp: this.link(site.wan.uplinkBytesPerS, 'wan-access', `${site.name}/wan-up`),
-        wanDown: this.link(site.wan.downlinkBytesPerS, 'wan-access', `${site.name}/wan-down`),
+        wanUp: this.link(site.wan.uplinkBytesPerS, 'wan-access', `${site.name}/wan-up`, s),
+        wanDown: this.link(site.wan.downlinkBytesPerS, 'wan-access', `${site.name}/wan-down`, s),
       });
     });
     // Measured region pairs get one directed link each, shared by all sites of the pair
@@ -117,6 +124,24 @@ export class Platform {
     return r;
   }
 
+  /** The link of the measured path from region a to region b, if the platform has one. */
+  pairLinkId(ra: string, rb: string): number | null {
+    return this.pairLinks.get(`${ra}->${rb}`) ?? null;
+  }
+
+  /** From now on, site `s`'s access links add `latencyS` one way (routes are rebuilt; flows in flight keep theirs). */
+  setSiteWanLatency(s: number, latencyS: number): void {
+    this.siteWanLatencyS.set(s, latencyS);
+    this.routes.clear();
+  }
+
+  /** From now on, the path between regions a and b has this one-way latency (both directions). */
+  setPairLatency(ra: string, rb: string, latencyS: number): void {
+    this.pairLatencyS.set(`${ra}->${rb}`, latencyS);
+    this.pairLatencyS.set(`${rb}->${ra}`, latencyS);
+    this.routes.clear();
+  }
+
   /** Route of a collective phase inside one node (its GPU-to-GPU link). */
   intraRoute(node: number): Route {
     const n = this.nodes[node];
@@ -136,9 +161,10 @@ export class Platform {
     let latencyS: number;
     if (wan.matrix && ra !== null && rb !== null) {
       links.push(this.pairLink(ra, rb));
-      latencyS = this.regions.rttS(ra, rb) / 2;
+      latencyS = this.pairLatencyS.get(`${ra}->${rb}`) ?? this.regions.rttS(ra, rb) / 2;
     } else {
-      latencyS = sa.spec.wan.latencyS + wan.backboneLatencyS + sb.spec.wan.latencyS;
+      const access = (s: SiteInfo) => this.siteWanLatencyS.get(s.index) ?? s.spec.wan.latencyS;
+      latencyS = access(sa) + wan.backboneLatencyS + access(sb);
     }
     links.push(sb.wanDown, b.nicDown);
     const rtt = 2 * latencyS;
@@ -150,16 +176,17 @@ export class Platform {
     const key = `${ra}->${rb}`;
     let id = this.pairLinks.get(key);
     if (id === undefined) {
-      id = this.link(this.regions.bandwidthBytesPerS(ra, rb), 'wan-path', key);
+      id = this.link(this.regions.bandwidthBytesPerS(ra, rb), 'wan-path', key, -1);
       this.pairLinks.set(key, id);
     }
     return id;
   }
 
-  private link(capacityBytesPerS: number, cls: LinkClass, name: string): number {
+  private link(capacityBytesPerS: number, cls: LinkClass, name: string, site: number): number {
     this.capacity.push(capacityBytesPerS);
     this.linkClass.push(cls);
     this.linkName.push(name);
+    this.linkSite.push(site);
     return this.capacity.length - 1;
   }
 }

@@ -21,6 +21,15 @@ export function formatBytes(b: number): string {
   return `${b.toFixed(0)} B`;
 }
 
+/** Bytes/s to bits/s with a prefix; unlimited links say so. */
+export function formatRate(bytesPerS: number): string {
+  if (!Number.isFinite(bytesPerS)) return 'unlimited';
+  const bits = 8 * bytesPerS;
+  const units: [number, string][] = [[1e12, 'Tbit/s'], [1e9, 'Gbit/s'], [1e6, 'Mbit/s'], [1e3, 'kbit/s']];
+  for (const [v, u] of units) if (bits >= v) return `${(bits / v).toPrecision(3)} ${u}`;
+  return `${bits.toFixed(0)} bit/s`;
+}
+
 export function formatUsd(x: number): string {
   if (x >= 1e9) return `$${(x / 1e9).toFixed(2)}B`;
   if (x >= 1e6) return `$${(x / 1e6).toFixed(2)}M`;

@@ -1,7 +1,8 @@
 /** The short human summary printed after a run: the system and its baseline side by side. */
 import type { SimulationResult } from '../sim/simulate';
-import type { RunSummary } from '../metrics/summary';
-import { formatBytes, formatCount, formatDuration, formatEnergy, formatPct, formatUsd } from './format';
+import type { RunSummary } from '../result/summary';
+import { bottlenecks } from '../result/bottleneck';
+import { formatBytes, formatRate, formatCount, formatDuration, formatEnergy, formatPct, formatUsd } from './format';
 
 type Line = [string, (r: RunSummary) => string];
 
@@ -15,7 +16,7 @@ const LINES: Line[] = [
   ['MFU, online GPU time', (r) => formatPct(r.mfu)],
   ['MFU, whole fleet', (r) => formatPct(r.mfuFleet)],
   ['compute', (r) => share(r, r.breakdown.computeS)],
-  ['communication', (r) => share(r, r.breakdown.communicationS)],
+  ['communication', (r) => `${share(r, r.breakdown.communicationS)} (${commParts(r)})`],
   ['pipeline bubble', (r) => share(r, r.breakdown.bubbleS)],
   ['idle (online)', (r) => share(r, r.breakdown.idleS)],
   ['lost work', (r) => `${share(r, r.breakdown.lostWorkS)} (${lostCauses(r)})`],
@@ -23,11 +24,19 @@ const LINES: Line[] = [
   ['checkpoints', (r) => share(r, r.breakdown.checkpointS)],
   ['down for repair', (r) => `${share(r, r.breakdown.repairS)} (${r.events.failures} failures)`],
   ['offline (churn)', (r) => `${share(r, r.breakdown.offlineS)} (${r.events.churn} churn events)`],
+  ['site outages', (r) => `${share(r, r.breakdown.outageS)} (${r.events.outages} node outages)`],
+  ['not in the fleet', (r) => share(r, r.breakdown.absentS)],
   ['WAN traffic (sent once)', (r) => formatBytes(r.wanBytesSent)],
   ['GPU-hours (online)', (r) => formatCount(r.gpuHours)],
   ['energy', (r) => formatEnergy(r.energyJ)],
   ['cost', (r) => `${formatUsd(r.costUsd)} (${costParts(r)})`],
 ];
+
+/** Exposed communication by the widest network crossed. */
+function commParts(r: RunSummary): string {
+  const c = r.breakdown.communicationByScope;
+  return `WAN ${share(r, c.wanS)}, site ${share(r, c.siteS)}, intra-node ${share(r, c.intraNodeS)}`;
+}
 
 function lostCauses(r: RunSummary): string {
   const parts: string[] = [];
@@ -65,6 +74,19 @@ export function formatSummary(res: SimulationResult): string {
       ? `${res.run.label} vs ${res.baseline!.label}: ${x(c.timeToTrainRatio)} the time (${x(c.effectiveTimeRatio)} per effective token), ` +
         `${x(c.costRatio)} the cost, ${x(c.energyRatio)} the energy`
       : `${res.run.label} vs ${res.baseline!.label}: ${c.note}`);
+  }
+  for (const [r, detail] of [[res.run, res.details.run], [res.baseline, res.details.baseline]] as const) {
+    if (!r || !detail) continue;
+    const b = bottlenecks(detail);
+    if (b.links.length === 0 && b.windowShare === 0) {
+      out.push('', `${r.label}: no transfer was ever limited by a link or a TCP window`);
+      continue;
+    }
+    out.push('', `${r.label}: what limited transfers (share of flow time; mean link utilization):`);
+    for (const x of b.links) {
+      out.push(`  ${x.link.name} (${x.link.cls}, ${formatRate(x.link.capacityBytesPerS)}): ${formatPct(x.share)}; utilization ${formatPct(x.utilization)}`);
+    }
+    if (b.windowShare > 0) out.push(`  TCP window (window ÷ RTT per stream): ${formatPct(b.windowShare)}`);
   }
   return out.join('\n');
 }

@@ -23,7 +23,8 @@ export function resultJson(res: SimulationResult): string {
     }
     return v;
   };
-  return `${JSON.stringify(check(res, 'summary'), null, 2)}\n`;
+  const { details: _details, ...summary } = res;
+  return `${JSON.stringify(check(summary, 'summary'), null, 2)}\n`;
 }
 
 export const TIMESERIES_COLUMNS = [

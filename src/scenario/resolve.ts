@@ -13,6 +13,9 @@ import { checkpointBytes } from '../workload/memory';
 import type { RawScenario, RawSystem } from './schema';
 import type { NodeGroupSpec, RunSpec, Scenario, SiteSpec, StrategySpec } from './types';
 import { COMPRESSION, defaultTokenEfficiency } from '../strategy/methods';
+import { resolveTimeline } from './timeline';
+
+type RawNodeGroup = RawSystem['sites'][number]['nodes'][number];
 
 export interface Issue {
   readonly path: string;
@@ -111,6 +114,8 @@ function resolveSystem(raw: RawSystem, label: string, model: ModelShape, catalog
   issue: (p: string, m: string) => void, at: string): RunSpec | null {
   const d = catalog.defaults;
   const sites: SiteSpec[] = [];
+  const baseNames: string[] = [];
+  const groupFor: ((raw: { gpu: string; count: number; gpusPerNode: number }, path: string) => NodeGroupSpec | null)[] = [];
   raw.sites.forEach((s, si) => {
     const sp = `${at}.sites[${si}]`;
     const sd: SiteDefaults = d.sites[s.kind];
@@ -132,9 +137,8 @@ function resolveSystem(raw: RawSystem, label: string, model: ModelShape, catalog
         issue(`${sp}.region`, (e as Error).message);
       }
     }
-    const nodes: NodeGroupSpec[] = [];
-    s.nodes.forEach((n, ni) => {
-      const np = `${sp}.nodes[${ni}]`;
+    /** A node group of this site, with the site kind's defaults; null after reporting an issue. */
+    const nodeGroup = (n: RawNodeGroup, np: string): NodeGroupSpec | null => {
       let gpu: GpuSpec | undefined;
       if (typeof n.gpu === 'string') {
         gpu = gpus.get(n.gpu);
@@ -146,7 +150,7 @@ function resolveSystem(raw: RawSystem, label: string, model: ModelShape, catalog
           issue(`${np}.gpu`, (e as Error).message);
         }
       }
-      if (!gpu) return;
+      if (!gpu) return null;
       let intra = { bandwidthBytesPerS: gpu.intraNode.bandwidthBytesPerS, latencyS: gpu.intraNode.latencyS };
       if (typeof n.intraNode === 'string') {
         const p = d.intraNodeLinks[n.intraNode];
@@ -163,14 +167,15 @@ function resolveSystem(raw: RawSystem, label: string, model: ModelShape, catalog
       // at the rate collectives reach. A machine without a fabric is never limited by its LAN.
       const ports = Math.max(1, Math.round(((sd.nicsPerNode ?? 1) * n.gpusPerNode) / 8));
       const nic = n.nic ?? (fabric ? fabric.bandwidthBytesPerS * fabric.achievedFraction * ports : Infinity);
-      nodes.push({
+      return {
         gpu, count: n.count, gpusPerNode: n.gpusPerNode, intraNode: intra, nicBytesPerS: nic,
         rentalUsdPerGpuS: n.rental ?? gpu.rentalUsdPerS ?? 0,
         capexUsdPerGpu: n.price ?? (gpu.priceUsd ?? 0) * sd.serverOverhead,
         nodeMtbfS: (n.mtbf ?? gpu.mtbfS * sd.mtbfMultiplier) / n.gpusPerNode,
         slowdown: n.slowdown,
-      });
-    });
+      };
+    };
+    const nodes = s.nodes.flatMap((n, ni) => nodeGroup(n, `${sp}.nodes[${ni}]`) ?? []);
     for (let c = 0; c < s.count; c++) {
       sites.push({
         name: s.count > 1 ? `${s.name}-${c + 1}` : s.name, kind: s.kind, region: s.region ?? null, nodes,
@@ -181,8 +186,17 @@ function resolveSystem(raw: RawSystem, label: string, model: ModelShape, catalog
           hostingUsdPerWS: s.hosting ?? sd.colocationUsdPerWS ?? 0, depreciationS: s.depreciation ?? sd.depreciationS,
         },
       });
+      baseNames.push(s.name);
+      groupFor.push((raw, path) => nodeGroup({ ...raw, slowdown: 1 } as RawNodeGroup, path));
     }
   });
+
+  const maxTimeS = raw.engine.maxTime ?? DEFAULT_MAX_TIME_S;
+  const pairRegions = new Set(raw.wan.matrix ? sites.flatMap((x) => (x.region === null ? [] : [x.region])) : []);
+  const timeline = resolveTimeline({
+    events: raw.timeline, sites, baseNames, horizonS: maxTimeS, gpuIds: new Set(gpus.keys()), pairRegions,
+    nodeGroup: (site, g, path) => groupFor[site](g, path),
+  }, issue, at);
 
   const st = raw.strategy;
   const sp = `${at}.strategy`;
@@ -230,6 +244,7 @@ function resolveSystem(raw: RawSystem, label: string, model: ModelShape, catalog
       checkpoint: { intervalS: f.checkpoint.interval === 'auto' ? null : f.checkpoint.interval, writeS },
       stragglers: f.stragglers ?? null,
     },
-    engine: { fastForward: raw.engine.fastForward, maxTimeS: raw.engine.maxTime ?? DEFAULT_MAX_TIME_S },
+    timeline,
+    engine: { fastForward: raw.engine.fastForward, maxTimeS },
   };
 }

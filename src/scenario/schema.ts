@@ -173,12 +173,39 @@ export const engineSchema = z.strictObject({
   maxTime: positiveQty('time').optional(),
 });
 
+const siteKind = z.enum(['hyperscaler', 'tier2', 'cloud', 'home']);
+
+/** One dated change; exactly one of link, outage, add, remove, withhold, price (checked by the resolver). */
+export const timelineEventSchema = z.strictObject({
+  at: qty('time').meta({ description: 'when, from the start of the run, e.g. "30 days"' }),
+  every: positiveQty('time').optional().meta({ description: 'repeat at this interval' }),
+  until: qty('time').optional().meta({ description: 'last repetition at or before this time' }),
+  link: z.strictObject({
+    site: z.string().optional().meta({ description: 'a site name (replicas: name-1, ...; the base name selects them all)' }),
+    between: z.tuple([z.string(), z.string()]).optional().meta({ description: 'two WAN regions: the measured path between them' }),
+    class: z.enum(['intra-node', 'nic', 'fabric', 'wan-access', 'wan-path']).optional(),
+    bandwidth: positiveQty('dataRate').optional(),
+    factor: z.number().min(0).optional().meta({ description: 'capacity × this factor of the original (0 = link down)' }),
+    latency: qty('time').optional().meta({ description: 'new one-way latency (site access links or a region pair)' }),
+  }).optional(),
+  outage: z.strictObject({ site: z.string(), duration: positiveQty('time') }).optional(),
+  add: z.strictObject({ site: z.string(), gpu: z.string(), count: posInt.default(1), gpusPerNode: posInt.default(1) }).optional(),
+  remove: z.strictObject({ site: z.string(), gpu: z.string().optional(), count: posInt }).optional(),
+  withhold: z.strictObject({ gpu: z.string(), kinds: z.array(siteKind).min(1).default(['cloud', 'hyperscaler']) }).optional(),
+  price: z.strictObject({
+    electricity: z.number().positive().optional().meta({ description: 'multiple of the base electricity price from now on' }),
+    rental: z.number().positive().optional().meta({ description: 'multiple of the base rental price from now on' }),
+    kinds: z.array(siteKind).min(1).optional(),
+  }).optional(),
+});
+
 export const systemSchema = z.strictObject({
   label: z.string().optional(),
   sites: z.array(siteSchema).min(1),
   wan: wanSchema.prefault({}),
   strategy: strategySchema,
   faults: faultsSchema.prefault({}),
+  timeline: z.array(timelineEventSchema).default([]).meta({ description: 'dated changes: link, outage, add, remove, withhold, price' }),
   engine: engineSchema.prefault({}),
 });
 
@@ -191,7 +218,8 @@ export const scenarioSchema = z.strictObject({
   training: trainingSchema,
   gpus: z.array(z.record(z.string(), z.unknown())).default([]).meta({ description: 'custom GPU entries, gpus.yaml format' }),
   system: systemSchema,
-  baseline: systemSchema.optional(),
+  baseline: systemSchema.nullable().optional().meta({ description: 'a comparison system; null (or --no-baseline) for none' }),
+  sweep: z.record(z.string(), z.unknown()).optional().meta({ description: 'a parameter sweep over this scenario, run by dtsim sweep (ignored by dtsim run); see README, Sweeps' }),
   output: z.strictObject({ timeseriesInterval: qty('time').default(3600) }).prefault({}),
 });
 

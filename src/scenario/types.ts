@@ -5,6 +5,7 @@
 import type { GpuSpec, Precision } from '../compute/gpu';
 import type { ModelShape } from '../workload/model';
 import type { Recompute } from '../workload/flops';
+import type { DatedEvent } from '../timeline/spec';
 
 export type SiteKind = 'hyperscaler' | 'tier2' | 'cloud' | 'home';
 
@@ -46,6 +47,8 @@ export interface RunSpec {
   readonly topology: Topology;
   readonly strategy: StrategySpec;
   readonly faults: FaultSpec;
+  /** Dated changes (link, outage, nodes added or removed, GPUs withheld, prices), in scenario order. */
+  readonly timeline: readonly DatedEvent[];
   readonly engine: EngineSpec;
 }
 
@@ -103,6 +106,8 @@ export interface NodeGroupSpec {
   readonly nodeMtbfS: number;
   /** Compute slowdown factor (1 = nominal; 1.5 = 50 % slower), e.g. thermal throttling or shared hosts. */
   readonly slowdown: number;
+  /** When these nodes join (timeline `add`); absent or 0 = from the start. */
+  readonly joinAtS?: number;
 }
 
 export interface WanSpec {

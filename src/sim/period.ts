@@ -82,7 +82,8 @@ export function* period(env: PeriodEnv, comm: Comm, layout: Layout, acc: Acc, st
       yield spawn(engine, outerSync(env, comm, layout));
     }
     const exposed = engine.now - t;
-    for (const g of layout.groups) for (const n of g.nodes) acc.comm[n] += exposed;
+    const scope = env.platform.bySite(layout.nodes).length > 1 ? 'wan' : 'site';
+    for (const g of layout.groups) for (const n of g.nodes) acc.addComm(n, exposed, scope);
   }
   return layout.tokensPerStep * diloco.innerSteps;
 }

@@ -12,13 +12,17 @@ import { Platform } from '../platform/platform';
 import { Comm, Scope } from '../collective/comm';
 import { Acc } from '../metrics/acc';
 import { buildLayout, layoutWithoutInfeasibleGroups, type Layout } from '../strategy/layout';
-import { installFaults, youngInterval } from '../faults/faults';
+import { youngInterval } from '../faults/faults';
+import { Fleet } from '../fleet/fleet';
+import { installTimeline } from '../timeline/driver';
 import { period, STEADY_TOLERANCE, type PeriodEnv, type RoundState } from './period';
 import type { RunSpec, Scenario } from '../scenario/types';
 import type { RegionMatrix } from '../compute/catalog';
 import { paramCount } from '../workload/model';
 import { flopsPerToken } from '../workload/flops';
-import { summarizeRun, type RunSummary } from '../metrics/summary';
+import type { RunResult } from '../result/result';
+import { LINK_CLASSES, type LinkClass } from '../platform/platform';
+import { peakFor } from '../compute/gpu';
 import type { RingMode } from '../collective/allreduce';
 
 export interface TimeseriesRow {
@@ -44,11 +48,13 @@ export interface RunOptions {
   readonly field?: string;
 }
 
-/** Mutable state of a run, kept in one place (the imperative shell around the pure models). */
+/** Mutable state of a run's trainer, kept in one place (the imperative shell around the pure models). */
 export class RunState {
   readonly engine: Engine;
   readonly platform: Platform;
   readonly net: FlowNetwork;
+  /** Who is online, and each node's online and down time by cause. */
+  readonly fleet: Fleet;
   /** Work committed (survives failures). */
   readonly committed: Acc;
   /** Work since the last checkpoint (lost if the job rolls back). */
@@ -58,35 +64,20 @@ export class RunState {
   /** Per node: seconds waiting for the job to restart after a member failed or left. */
   readonly restartS: Float64Array;
   readonly checkpointS: Float64Array;
-  /** Per node: seconds down under repair after a failure, and offline because its owner took it away (churn). */
-  readonly repairDownS: Float64Array;
-  readonly churnDownS: Float64Array;
-  /** Per node: when its down mask last changed (the start of the current down stretch and cause). */
-  private readonly downSince: Float64Array;
-  /** Per node: seconds online (paid for) so far, and when the current online stretch began. */
-  readonly onlineS: Float64Array;
-  readonly onlineSince: Float64Array;
-  /** Per node: when it last went down. */
-  readonly downAtS: Float64Array;
-  /** Down reasons per node: bit 1 failure, bit 2 churn. */
-  private readonly downMask: Uint8Array;
-  /** Elastic joiners fetching the model; not ready yet. */
-  private readonly syncing = new Set<number>();
   tokensDone = 0;
   tokensLost = 0;
   checkpointTokens = 0;
   lastCheckpointS = 0;
   failures = 0;
   churnEvents = 0;
+  outages = 0;
   restarts = 0;
   /** Group-rounds (DiLoCo) or steps (elastic synchronous) whose work was discarded because a member left. */
   discardedRounds = 0;
   /** Distinct memberships in which some DiLoCo groups could not be laid out and sat out. */
   sitOutLayouts = 0;
-  /** Nodes that went down since the current period started (elastic accounting). */
-  downInPeriod = new Set<number>();
-  /** Fires (and is replaced) whenever the set of ready nodes changes. */
-  membershipChanged: SimEvent<void>;
+  /** Dated timeline changes applied. */
+  timelineEvents = 0;
   currentLayout: Layout | null = null;
   trainer: Process<void> | null = null;
 
@@ -98,94 +89,27 @@ export class RunState {
       st !== null && this.engine.rng(`faults/straggler/${i}`).uniform() < st.fraction ? st.slowdown : 1);
     this.net = new FlowNetwork(this.engine, this.platform.capacity);
     const n = this.platform.nodes.length;
+    // Price integrals only where the timeline changes prices (otherwise cost = rate × online time).
+    const prices = spec.timeline.some((e) => e.change.kind === 'price') ? PRICE_SERIES : [];
+    this.fleet = new Fleet(this.engine, n, prices);
     this.committed = new Acc(n);
     this.pending = new Acc(n);
     this.lostWorkS = new Float64Array(n);
     this.restartS = new Float64Array(n);
     this.checkpointS = new Float64Array(n);
-    this.repairDownS = new Float64Array(n);
-    this.churnDownS = new Float64Array(n);
-    this.downSince = new Float64Array(n);
-    this.onlineS = new Float64Array(n);
-    this.onlineSince = new Float64Array(n);
-    this.downAtS = new Float64Array(n);
-    this.downMask = new Uint8Array(n);
-    this.membershipChanged = new SimEvent<void>(this.engine);
   }
 
   get elastic(): boolean {
     return this.spec.strategy.recovery === 'elastic';
   }
 
-  isUp(node: number): boolean {
-    return this.downMask[node] === 0;
-  }
-
-  readyNodes(): number[] {
-    return this.platform.nodes.map((n) => n.id).filter((id) => this.downMask[id] === 0 && !this.syncing.has(id));
-  }
-
-  /** Charges the down stretch that ends now to its cause (a failure under repair takes precedence over churn). */
-  private closeDownStretch(node: number): void {
-    const mask = this.downMask[node], now = this.engine.now;
-    if (mask !== 0) {
-      if (mask & 1) this.repairDownS[node] += now - this.downSince[node];
-      else this.churnDownS[node] += now - this.downSince[node];
-    }
-    this.downSince[node] = now;
-  }
-
-  setDown(node: number, bit: number): void {
-    const was = this.downMask[node];
-    this.closeDownStretch(node);
-    this.downMask[node] |= bit;
-    if (was === 0) {
-      this.onlineS[node] += this.engine.now - this.onlineSince[node];
-      this.downAtS[node] = this.engine.now;
-      this.downInPeriod.add(node);
-      this.syncing.delete(node);
-      this.signalChange();
-    }
-  }
-
-  setUp(node: number, bit: number, ready: boolean): void {
-    const was = this.downMask[node];
-    this.closeDownStretch(node);
-    this.downMask[node] &= ~bit;
-    if (was !== 0 && this.downMask[node] === 0) {
-      this.onlineSince[node] = this.engine.now;
-      if (!ready) this.syncing.add(node);
-      else this.signalChange();
-    }
-  }
-
-  markReady(node: number): void {
-    if (this.syncing.delete(node)) this.signalChange();
-  }
-
-  private signalChange(): void {
-    const ev = this.membershipChanged;
-    this.membershipChanged = new SimEvent<void>(this.engine);
-    ev.succeed(undefined);
-  }
-
-  /** Closes the online stretches at the end of the run. */
-  finishOnline(): void {
-    for (let i = 0; i < this.downMask.length; i++) {
-      if (this.downMask[i] === 0) this.onlineS[i] += this.engine.now - this.onlineSince[i];
-      this.onlineSince[i] = this.engine.now;
-      this.closeDownStretch(i);
-    }
-  }
-
-  /** Moves the work since the last checkpoint into the failure account (rollback). */
+  /** Moves the work since the last checkpoint into the lost-work account (rollback). */
   rollback(): void {
     for (let i = 0; i < this.pending.nodes; i++) {
       this.lostWorkS[i] += this.pending.compute[i] + this.pending.comm[i] + this.pending.bubble[i];
     }
     // Bytes were moved even though the work is lost.
-    for (let c = 0; c < this.pending.bytesByClass.length; c++) this.committed.bytesByClass[c] += this.pending.bytesByClass[c];
-    this.committed.wanBytes += this.pending.wanBytes;
+    this.committed.addTraffic(this.pending);
     this.tokensLost += this.tokensDone - this.checkpointTokens;
     this.tokensDone = this.checkpointTokens;
     this.pending.clear();
@@ -197,6 +121,9 @@ export class RunState {
   }
 }
 
+/** Price series the fleet integrates over online time (the timeline can change them). */
+export const PRICE_SERIES = ['electricity', 'rental'] as const;
+
 interface Steady {
   readonly key: string;
   readonly durationS: number;
@@ -204,7 +131,7 @@ interface Steady {
   readonly acc: Acc;
 }
 
-export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions): RunSummary {
+export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions): RunResult {
   const rs = new RunState(scenario, spec, opts);
   const { engine, platform } = rs;
   const { model, training } = scenario;
@@ -212,38 +139,49 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
   const params = paramCount(model);
   const horizonS = spec.engine.maxTimeS;
 
-  const offline = installFaults(engine, platform, spec.faults, {
-    down: (node, cause) => {
+  const fleet = rs.fleet;
+  let interruptedAtS = -1;
+  installTimeline(engine, platform, fleet, rs.net, { ...spec.faults, events: spec.timeline }, {
+    leave: (node, cause) => {
       if (cause === 'failure') rs.failures++;
-      else rs.churnEvents++;
-      const wasUp = rs.isUp(node);
-      rs.setDown(node, cause === 'failure' ? 1 : 2);
-      if (wasUp && !rs.elastic && rs.currentLayout?.nodes.includes(node)) rs.trainer?.interrupt(cause);
-    },
-    up: (node, cause) => {
-      if (rs.elastic && rs.currentLayout !== null) {
-        rs.setUp(node, cause === 'failure' ? 1 : 2, false);
-        if (rs.isUp(node)) fetchModel(node);
-      } else {
-        rs.setUp(node, cause === 'failure' ? 1 : 2, true);
+      else if (cause === 'churn') rs.churnEvents++;
+      else if (cause === 'outage') rs.outages++;
+      const wasUp = fleet.isUp(node);
+      fleet.setDown(node, cause);
+      // Nodes leaving together (a site outage) interrupt the job once.
+      if (wasUp && !rs.elastic && rs.currentLayout?.nodes.includes(node) && interruptedAtS !== engine.now) {
+        interruptedAtS = engine.now;
+        rs.trainer?.interrupt(cause);
       }
     },
+    rejoin: (node, cause) => {
+      if (rs.elastic && rs.currentLayout !== null) {
+        fleet.setUp(node, cause, false);
+        if (fleet.isUp(node)) fetchModel(node);
+      } else {
+        fleet.setUp(node, cause, true);
+      }
+    },
+    changed: (label, replan) => {
+      rs.timelineEvents++;
+      row(`timeline: ${label}`, rs.currentLayout !== null, true);
+      if (replan) fleet.replan();
+    },
   }, horizonS);
-  for (const n of offline) rs.setDown(n, 2);
 
   let scope = new Scope(rs.net);
   let comm = new Comm(engine, rs.net, platform, spec.topology.wan.streams, scope, rs.pending);
 
   /** An elastic joiner downloads the current weights from a live peer before it trains. */
   const fetchModel = (node: number): void => {
-    const peers = rs.readyNodes().filter((p) => p !== node);
+    const peers = fleet.ready().filter((p) => p !== node);
     if (peers.length === 0) {
-      rs.markReady(node);
+      fleet.markReady(node);
       return;
     }
     const peer = peers.find((p) => platform.nodes[p].site !== platform.nodes[node].site) ?? peers[0];
     const joinComm = comm.withAcc(rs.committed);
-    joinComm.send(peer, node, params * training.weightBytesPerParam, { rails: platform.nodes[node].gpus }).on(() => rs.markReady(node));
+    joinComm.send(peer, node, params * training.weightBytesPerParam, { rails: platform.nodes[node].gpus }).on(() => fleet.markReady(node));
   };
 
   const env: PeriodEnv = {
@@ -321,18 +259,20 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
   const credit = (layout: Layout, acc: Acc, tokens: number, k: number, lastStartS = engine.now): number => {
     rs.pending.add(acc, k);
     let lost = 0;
-    if (rs.elastic && rs.downInPeriod.size > 0) {
-      const hit = strategy.diloco ? layout.groups.filter((g) => g.nodes.some((n) => rs.downInPeriod.has(n))) : layout.groups;
+    if (rs.elastic && fleet.downInPeriod.size > 0) {
+      const hit = strategy.diloco ? layout.groups.filter((g) => g.nodes.some((n) => fleet.downInPeriod.has(n))) : layout.groups;
       for (const g of hit) {
         rs.discardedRounds++;
         lost += strategy.diloco ? g.tokensPerStep * strategy.diloco.innerSteps : tokens;
         for (const n of g.nodes) {
           let wasted = acc.compute[n] + acc.comm[n] + acc.bubble[n];
           // A node that left during the period was neither online nor working after it left.
-          if (rs.downInPeriod.has(n)) wasted = Math.min(wasted, Math.max(0, rs.downAtS[n] - lastStartS));
+          if (fleet.downInPeriod.has(n)) wasted = Math.min(wasted, Math.max(0, fleet.downAtS[n] - lastStartS));
           rs.lostWorkS[n] += wasted;
           rs.pending.compute[n] -= acc.compute[n];
           rs.pending.comm[n] -= acc.comm[n];
+          rs.pending.commWan[n] -= acc.commWan[n];
+          rs.pending.commIntra[n] -= acc.commIntra[n];
           rs.pending.bubble[n] -= acc.bubble[n];
           rs.pending.tokens[n] -= acc.tokens[n];
         }
@@ -347,13 +287,13 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
   function* trainer(): Generator<SimEvent<any>, void, any> {
     let history: { key: string; durationS: number } | null = null;
     while (rs.tokensDone < target && engine.now < horizonS) {
-      const active = rs.readyNodes();
+      const active = fleet.ready();
       const layout = active.length > 0 ? layoutFor(active) : null;
       if (layout === null || layout.nodes.length === 0) {
         // Not enough nodes to train: wait for someone to come back.
         rs.currentLayout = null;
         row('waiting', false, true);
-        yield anyOf(engine, [rs.membershipChanged, timeout(engine, horizonS - engine.now)]);
+        yield anyOf(engine, [fleet.changed, timeout(engine, horizonS - engine.now)]);
         continue;
       }
       rs.currentLayout = layout;
@@ -381,18 +321,18 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
           }
           k = Math.max(1, Math.min(k, fitBeforeHorizon));
           const t0 = engine.now;
-          rs.downInPeriod.clear();
+          fleet.downInPeriod.clear();
           const block = timeout(engine, k * steady.durationS);
           // Any membership change (a node back from repair, too) ends the block: re-plan.
-          const waited = yield anyOf(engine, [block, rs.membershipChanged]);
+          const waited = yield anyOf(engine, [block, fleet.changed]);
           if (waited.index === 1) {
             // Membership changed: finish the period under way, then re-plan.
             const done = Math.min(k, Math.floor((engine.now - t0) / steady.durationS) + 1);
             yield timeout(engine, Math.max(0, t0 + done * steady.durationS - engine.now));
-            const downs = rs.downInPeriod;
-            rs.downInPeriod = new Set();
+            const downs = fleet.downInPeriod;
+            fleet.downInPeriod = new Set();
             credit(layout, steady.acc, steady.tokens, done - 1);
-            rs.downInPeriod = downs;
+            fleet.downInPeriod = downs;
             const last = credit(layout, steady.acc, steady.tokens, 1, t0 + (done - 1) * steady.durationS);
             lastPeriod = { durationS: steady.durationS, tokens: last };
             steady = null;
@@ -400,16 +340,16 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
             credit(layout, steady.acc, steady.tokens, k);
             lastPeriod = { durationS: steady.durationS, tokens: steady.tokens };
           }
-          rs.downInPeriod.clear();
+          fleet.downInPeriod.clear();
           row('fast-forward', true);
         } else {
           const acc = new Acc(platform.nodes.length);
-          rs.downInPeriod.clear();
+          fleet.downInPeriod.clear();
           const tokens: number = yield spawn(engine, period(env, comm.withAcc(acc), layout, acc, roundState));
           const durationS = engine.now - periodStart;
-          const changed = rs.downInPeriod.size > 0;
+          const changed = fleet.downInPeriod.size > 0;
           lastPeriod = { durationS, tokens: credit(layout, acc, tokens, 1, periodStart) };
-          rs.downInPeriod.clear();
+          fleet.downInPeriod.clear();
           row(changed ? 'membership' : 'step', true);
           if (!changed && history && history.key === layout.key && Math.abs(history.durationS - durationS) <= STEADY_TOLERANCE * durationS) {
             steady = { key: layout.key, durationS, tokens, acc };
@@ -436,7 +376,8 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
         }
         rs.rollback();
         rs.restarts++;
-        row(`restart-after-${String((err as Interrupt).cause)}`, false, true);
+        const cause = String((err as Interrupt).cause);
+        row(`restart-after-${cause === 'absent' ? 'removal' : cause}`, false, true);
         const restartAt = engine.now;
         // A member failing during the restart starts it over.
         for (let restarting = true; restarting;) {
@@ -449,7 +390,7 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
           }
         }
         // Nodes that came back during the restart wait only from their return.
-        for (const n of rs.readyNodes()) rs.restartS[n] += engine.now - Math.max(restartAt, rs.onlineSince[n]);
+        for (const n of fleet.ready()) rs.restartS[n] += engine.now - Math.max(restartAt, fleet.onlineSince[n]);
         steady = null;
         history = null;
         rs.lastCheckpointS = engine.now;
@@ -463,8 +404,48 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
   // A trainer that died of an error would otherwise look like an unfinished run.
   if (rs.trainer.triggered && !rs.trainer.ok) throw rs.trainer.error;
   rs.commit();
-  rs.finishOnline();
+  fleet.finish();
   row('end', rs.currentLayout !== null, true);
-  return summarizeRun(rs, flopsPerToken(model, training.recompute));
+  return collect(rs, flopsPerToken(model, training.recompute).model);
+}
+
+/** The run's result as plain data, read once from the live state at the end. */
+function collect(rs: RunState, modelFlopPerToken: number): RunResult {
+  const { platform, committed: acc, fleet, net } = rs;
+  const precision = rs.scenario.training.precision;
+  const priced = (series: string, i: number) => {
+    const p = fleet.pricedOnlineS[series];
+    return p === undefined || fleet.onlineS[i] === 0 ? 1 : p[i] / fleet.onlineS[i];
+  };
+  return {
+    label: rs.spec.label, timeS: rs.engine.now, targetTokens: rs.scenario.training.tokens,
+    tokensDone: rs.tokensDone, tokensLost: rs.tokensLost, tokenEfficiency: rs.spec.strategy.tokenEfficiency,
+    modelFlopPerToken, hardwareFlop: acc.hardwareFlop,
+    bytesByClass: Object.fromEntries(LINK_CLASSES.map((c, k) => [c, acc.bytesByClass[k]])) as Record<LinkClass, number>,
+    wanBytes: acc.wanBytes, boundLimitedFlowS: acc.boundLimitedS,
+    events: {
+      failures: rs.failures, churn: rs.churnEvents, outages: rs.outages, restarts: rs.restarts,
+      discardedRounds: rs.discardedRounds, sitOutLayouts: rs.sitOutLayouts, timeline: rs.timelineEvents,
+    },
+    simulator: { events: rs.engine.processedEvents, flowSolves: net.solves },
+    nodes: platform.nodes.map((n) => ({
+      id: n.id, name: n.name, site: n.site, gpu: n.gpu.id, gpus: n.gpus, peakFlopS: peakFor(n.gpu, precision), tdpW: n.gpu.tdpW,
+      slowdown: n.slowdown, joinAtS: n.joinAtS, onlineS: fleet.onlineS[n.id],
+      computeS: acc.compute[n.id], commS: acc.comm[n.id], commWanS: acc.commWan[n.id], commIntraS: acc.commIntra[n.id],
+      bubbleS: acc.bubble[n.id], lostWorkS: rs.lostWorkS[n.id], restartS: rs.restartS[n.id], checkpointS: rs.checkpointS[n.id],
+      down: {
+        absentS: fleet.down.absentS[n.id], outageS: fleet.down.outageS[n.id], repairS: fleet.down.repairS[n.id], churnS: fleet.down.churnS[n.id],
+      },
+      tokens: acc.tokens[n.id], rentalUsdPerGpuS: n.spec.rentalUsdPerGpuS, capexUsdPerGpu: n.spec.capexUsdPerGpu,
+      priceFactor: { electricity: priced('electricity', n.id), rental: priced('rental', n.id) },
+    })),
+    sites: platform.sites.map((s) => ({
+      name: s.spec.name, kind: s.spec.kind, region: s.spec.region, pue: s.spec.pue, electricityUsdPerJ: s.spec.electricityUsdPerJ, cost: s.spec.cost,
+    })),
+    links: platform.capacity.map((cap, l) => ({
+      id: l, name: platform.linkName[l], cls: platform.linkClass[l], site: platform.linkSite[l], capacityBytesPerS: cap,
+      bytes: acc.linkBytes[l] ?? 0, limitingFlowS: acc.linkLimitingS[l] ?? 0,
+    })),
+  };
 }
 

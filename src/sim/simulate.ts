@@ -6,7 +6,8 @@ import type { Scenario } from '../scenario/types';
 import { loadCatalog } from '../compute/catalog';
 import { paramCount } from '../workload/model';
 import { simulateRun, type TimeseriesRow } from './run';
-import type { RunSummary } from '../metrics/summary';
+import { summarizeRun, type RunSummary } from '../result/summary';
+import type { RunResult } from '../result/result';
 import type { RingMode } from '../collective/allreduce';
 import { InfeasibleLayout } from '../strategy/layout';
 
@@ -19,6 +20,11 @@ export interface SimulationResult {
   readonly baseline: RunSummary | null;
   /** Run ÷ baseline for the headline figures, when there is a baseline. */
   readonly comparison: Comparison | null;
+  /**
+   * Everything behind the summaries: the resolved scenario (SI units) and each run's per-node,
+   * per-site and per-link result. Not part of summary.json (nodes.csv and links.csv hold it).
+   */
+  readonly details: { readonly scenario: Scenario; readonly run: RunResult; readonly baseline: RunResult | null };
 }
 
 /**
@@ -61,8 +67,10 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
       throw e;
     }
   };
-  const run = runOne(scenario.run, 'system');
-  const baseline = scenario.baseline ? runOne(scenario.baseline, 'baseline') : null;
+  const runResult = runOne(scenario.run, 'system');
+  const baselineResult = scenario.baseline ? runOne(scenario.baseline, 'baseline') : null;
+  const run = summarizeRun(runResult);
+  const baseline = baselineResult ? summarizeRun(baselineResult) : null;
   return {
     schemaVersion: SUMMARY_SCHEMA_VERSION,
     scenario: {
@@ -72,6 +80,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
     run,
     baseline,
     comparison: baseline ? compare(run, baseline) : null,
+    details: { scenario, run: runResult, baseline: baselineResult },
   };
 }
 

@@ -10,7 +10,7 @@ import { allReduce, intraNodePhase, type RingMode } from '../collective/allreduc
 import type { StrategySpec } from '../scenario/types';
 import type { Platform } from '../platform/platform';
 import type { GroupPlan } from './layout';
-import { Acc } from '../metrics/acc';
+import { Acc, type CommScope } from '../metrics/acc';
 
 export interface StepEnv {
   readonly engine: Engine;
@@ -22,6 +22,11 @@ export interface StepEnv {
 }
 
 /** Waits until absolute time `t` (or returns a settled event if t ≤ now). */
+/** The widest network a group's collectives cross. */
+function scopeOf(g: GroupPlan): CommScope {
+  return g.crossesWan ? 'wan' : g.nodes.length > 1 ? 'site' : 'intra-node';
+}
+
 function until(engine: Engine, t: number): SimEvent<void> {
   return timeout(engine, Math.max(0, t - engine.now));
 }
@@ -67,7 +72,7 @@ export function* dataParallelStep(env: StepEnv, comm: Comm, g: GroupPlan, acc: A
   yield timeout(engine, g.optimizerS);
   for (const m of g.members) {
     acc.compute[m.node] += m.forwardS + m.backwardS + g.optimizerS;
-    acc.comm[m.node] += syncEnd - computeEnd;
+    acc.addComm(m.node, syncEnd - computeEnd, scopeOf(g));
     acc.tokens[m.node] += m.tokens;
     acc.hardwareFlop += m.hardwareFlop;
   }
@@ -176,7 +181,7 @@ export function* pipelineStep(env: StepEnv, comm: Comm, g: GroupPlan, acc: Acc) 
   for (const r of g.replicas) {
     for (const w of r) {
       const share = env.strategy.tensorParallel / env.platform.nodes[w.node].gpus;
-      acc.comm[w.node] += share * (syncEnd - flushEnd);
+      acc.addComm(w.node, share * (syncEnd - flushEnd), scopeOf(g));
       acc.compute[w.node] += share * g.optimizerS;
       acc.tokens[w.node] += (share * tokensPerWorker);
     }

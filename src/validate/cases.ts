@@ -13,7 +13,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Scenario } from '../scenario/types';
 import type { SimulationResult } from '../sim/simulate';
-import type { RunSummary } from '../metrics/summary';
+import type { RunSummary } from '../result/summary';
 import { megatronFlopsPerIteration } from '../workload/flops';
 import { MEGATRON_TABLE1 } from '../workload/presets';
 

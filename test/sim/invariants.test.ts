@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { simulate, type SimulationResult } from '../../src/sim/simulate';
-import type { RunSummary } from '../../src/metrics/summary';
+import type { RunSummary } from '../../src/result/summary';
 import { scenario, tree, dpTree, dilocoTree, homeSite, link, rel, numbersIn } from './fixtures';
 
 /** Cases cheap enough to run several times: every strategy and fault model. */
@@ -63,7 +63,7 @@ describe('conservation', () => {
         const T = r.timeToTrainS;
         // Each GPU's time splits into compute, exposed communication, bubble, idle, lost work,
         // restarts, checkpoints, repair and offline; the breakdown is the GPU-weighted mean, so it sums to T.
-        const down = b.repairS + b.offlineS;
+        const down = b.repairS + b.offlineS + b.outageS + b.absentS;
         const sum = b.computeS + b.communicationS + b.bubbleS + b.idleS + b.lostWorkS + b.restartS + b.checkpointS + down;
         expect(rel(sum, T), `${name}/${r.label}: parts ${JSON.stringify(b)} vs T ${T}`).toBeLessThan(1e-6);
         // Online time is what is not offline: the busy parts plus idle must fill it exactly
@@ -72,7 +72,15 @@ describe('conservation', () => {
         const busyIdle = sum - down;
         expect(rel(busyIdle, onlineMean), `${name}/${r.label}: busy+idle ${busyIdle} vs online ${onlineMean}`).toBeLessThan(1e-6);
         expect(rel(onlineMean + down, T)).toBeLessThan(1e-6);
-        for (const part of Object.values(b)) expect(part).toBeGreaterThanOrEqual(0);
+        const { communicationByScope: scope, ...parts } = b;
+        for (const part of [...Object.values(parts), ...Object.values(scope)]) expect(part).toBeGreaterThanOrEqual(0);
+        // Communication splits by the widest network crossed, exactly.
+        expect(rel(scope.intraNodeS + scope.siteS + scope.wanS, b.communicationS) < 1e-9 || b.communicationS === 0).toBe(true);
+        // Per-site breakdowns are the same accounts per site: GPU-weighted, they add up to the run's.
+        for (const k of Object.keys(parts) as (keyof typeof parts)[]) {
+          const bySite = r.perSite.reduce((x, p) => x + p.gpus * p.breakdown[k], 0) / r.gpus;
+          expect(Math.abs(bySite - parts[k]), `${name}/${r.label}: ${k}`).toBeLessThanOrEqual(1e-9 * T);
+        }
         expect(r.finished, `${name}/${r.label}`).toBe(true);
         expect(r.tokensTrained).toBeGreaterThanOrEqual(s.training.tokens);
         // Throughput is tokens / time, by definition.
@@ -84,7 +92,8 @@ describe('conservation', () => {
         expect(rel(r.perSite.reduce((x, p) => x + p.computeGpuS, 0) / r.gpus, b.computeS)).toBeLessThan(1e-9);
         expect(rel(r.perSite.reduce((x, p) => x + p.energyJ, 0), r.energyJ)).toBeLessThan(1e-9);
       }
-      for (const [path, v] of numbersIn(res)) expect(Number.isFinite(v), `${name}: ${path} = ${v}`).toBe(true);
+      const { details: _d, ...written } = res;
+      for (const [path, v] of numbersIn(written)) expect(Number.isFinite(v), `${name}: ${path} = ${v}`).toBe(true);
     }
   });
 
