@@ -58,7 +58,8 @@ export function cpuInfo(cpuinfo?: string): CpuInfo {
 /**
  * FP32 FLOP per cycle per core from the SIMD features: FMA units × lanes × 2.
  * - AMD family 25 (Zen 3/4): two 256-bit FMA pipes; Zen 4 runs AVX-512 as two 256-bit halves
- *   → 2 × 8 × 2 = 32 (AMD Software Optimization Guide for Family 19h, §2.11).
+ *   → 2 × 8 × 2 = 32 (AMD, "Software Optimization Guide for the AMD Zen4 Microarchitecture",
+ *   publication 57647, floating-point unit).
  * - AMD family 26 (Zen 5) and Intel with AVX-512: two 512-bit FMA units → 2 × 16 × 2 = 64
  *   (Intel 64 and IA-32 Architectures Optimization Reference Manual; some Xeon SKUs have
  *   one 512-bit FMA unit: half this).

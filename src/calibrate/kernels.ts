@@ -7,10 +7,12 @@
  * - `naive`: the matmul of the gpu.js README, one output per thread, B read down a column.
  * - `bt`: B passed transposed (Bᵀ, n×k), so both operands are read along rows.
  * - `bt-r4`: Bᵀ and a 4×1 register tile: each thread returns Array(4), the outputs of 4
- *   consecutive rows of C in one column, so one Bᵀ load feeds 4 multiply-adds. On the
- *   WebAssembly backend the SIMD path runs 4 adjacent columns per step (gpu.js
- *   WebAssemblyKernel.dispatchSpans), which makes it a 4×4 tile per SIMD step; on GL and
- *   WebGPU it is one vec4 output per invocation. Needs m divisible by 4.
+ *   consecutive rows of C in one column, so one Bᵀ load feeds 4 multiply-adds; the inner loop
+ *   is unrolled by 2. On the WebAssembly backend the SIMD path runs 4 adjacent columns per
+ *   step (gpu.js WebAssemblyKernel.dispatchSpans), which makes it a 4×4 tile per SIMD step
+ *   (gpu.js gathers a lane-varying read with 4 scalar loads, so fewer of them per FLOP is the
+ *   main gain); on GL and WebGPU it is one vec4 output per invocation. Needs m divisible by 4
+ *   and k even.
  *
  * Thread ids: thread.x walks the n columns of C, thread.y the m rows (m/4 for bt-r4).
  */
@@ -25,6 +27,8 @@ export interface KernelDef {
   readonly layout: 'b' | 'bt';
   /** Output rows per thread: 1 (returns a number) or 4 (returns Array(4)). */
   readonly rows: 1 | 4;
+  /** The inner loop's step: k must be a multiple of it. */
+  readonly kStep: 1 | 2;
   /** gpu.js kernel source; the inner dimension is `this.constants.k`. */
   readonly source: string;
   readonly description: string;
@@ -35,6 +39,7 @@ export const KERNELS: Readonly<Record<KernelName, KernelDef>> = {
     name: 'naive',
     layout: 'b',
     rows: 1,
+    kStep: 1,
     source: `function (a, b) {
   let sum = 0;
   for (let i = 0; i < this.constants.k; i++) {
@@ -48,6 +53,7 @@ export const KERNELS: Readonly<Record<KernelName, KernelDef>> = {
     name: 'bt',
     layout: 'bt',
     rows: 1,
+    kStep: 1,
     source: `function (a, bt) {
   let sum = 0;
   for (let i = 0; i < this.constants.k; i++) {
@@ -61,33 +67,35 @@ export const KERNELS: Readonly<Record<KernelName, KernelDef>> = {
     name: 'bt-r4',
     layout: 'bt',
     rows: 4,
+    kStep: 2,
     source: `function (a, bt) {
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
   let s3 = 0;
   const y = this.thread.y * 4;
-  for (let i = 0; i < this.constants.k; i++) {
+  for (let i = 0; i < this.constants.k; i += 2) {
     const b = bt[this.thread.x][i];
-    s0 += a[y][i] * b;
-    s1 += a[y + 1][i] * b;
-    s2 += a[y + 2][i] * b;
-    s3 += a[y + 3][i] * b;
+    const c = bt[this.thread.x][i + 1];
+    s0 += a[y][i] * b + a[y][i + 1] * c;
+    s1 += a[y + 1][i] * b + a[y + 1][i + 1] * c;
+    s2 += a[y + 2][i] * b + a[y + 2][i + 1] * c;
+    s3 += a[y + 3][i] * b + a[y + 3][i + 1] * c;
   }
   return [s0, s1, s2, s3];
 }`,
-    description: 'B transposed, 4×1 register tile per thread (4×4 per WebAssembly SIMD step)',
+    description: 'B transposed, 4×1 register tile per thread (4×4 per WebAssembly SIMD step), inner loop unrolled by 2',
   },
 };
 
-/** The fastest kernel that fits the shape: bt-r4 when m is a multiple of 4, else bt. */
-export function bestKernelFor(m: number): KernelDef {
-  return m % 4 === 0 ? KERNELS['bt-r4'] : KERNELS.bt;
+/** The fastest kernel that fits the shape: bt-r4 when m is a multiple of 4 and k even, else bt. */
+export function bestKernelFor(m: number, k: number): KernelDef {
+  return kernelFits(KERNELS['bt-r4'], m, k) ? KERNELS['bt-r4'] : KERNELS.bt;
 }
 
-/** Whether `def` can compute an m-row output. */
-export function kernelFits(def: KernelDef, m: number): boolean {
-  return def.rows === 1 || m % def.rows === 0;
+/** Whether `def` can compute an m×k · k×n product. */
+export function kernelFits(def: KernelDef, m: number, k: number): boolean {
+  return m % def.rows === 0 && k % def.kStep === 0;
 }
 
 /** Bᵀ (n×k, row-major) of B (k×n, row-major). */

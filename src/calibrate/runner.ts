@@ -140,7 +140,7 @@ export async function runCalibration(opts: CalibrateOptions): Promise<Profile> {
   };
 
   const squares: Shape[] = opts.sizes.map((n) => ({ m: n, n, k: n, label: 'square' }));
-  const kernelsFor = (s: Shape): KernelDef[] => (opts.kernels ?? [bestKernelFor(s.m)]).filter((d) => kernelFits(d, s.m));
+  const kernelsFor = (s: Shape): KernelDef[] => (opts.kernels ?? [bestKernelFor(s.m, s.k)]).filter((d) => kernelFits(d, s.m, s.k));
   const phase1 = (): Job[] => squares.flatMap((s) => [
     ...kernelsFor(s).map((kernel) => ({ phase: 1 as const, kernel, shape: s, optimized: true })),
     ...(s.n <= opts.naiveMaxSize && !(opts.kernels ?? []).some((d) => d.name === 'naive')
