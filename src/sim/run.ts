@@ -14,6 +14,7 @@ import { Acc } from '../metrics/acc';
 import { buildLayout, layoutWithoutInfeasibleGroups, type Layout } from '../strategy/layout';
 import { youngInterval } from '../faults/faults';
 import { Fleet } from '../fleet/fleet';
+import { WorkLedger } from '../fleet/ledger';
 import { installTimeline } from '../timeline/driver';
 import { period, STEADY_TOLERANCE, type PeriodEnv, type RoundState } from './period';
 import type { RunSpec, Scenario } from '../scenario/types';
@@ -46,6 +47,10 @@ export interface RunOptions {
   readonly ringMode?: RingMode;
   /** The scenario field of this system ('system' or 'baseline'), for error messages and advice. */
   readonly field?: string;
+  /** Keep a ledger of work per node per bin of this many seconds (the economy's day). */
+  readonly ledgerBinS?: number;
+  /** Called with the run's state once it is wired, before it starts (drivers such as the economy attach here). */
+  readonly attach?: (rs: RunState) => void;
 }
 
 /** Mutable state of a run's trainer, kept in one place (the imperative shell around the pure models). */
@@ -80,6 +85,8 @@ export class RunState {
   timelineEvents = 0;
   currentLayout: Layout | null = null;
   trainer: Process<void> | null = null;
+  /** Work per node per bin of time, when a consumer (the economy) needs it dated. */
+  readonly ledger: WorkLedger | null;
 
   constructor(readonly scenario: Scenario, readonly spec: RunSpec, readonly opts: RunOptions) {
     this.engine = new Engine(opts.seed);
@@ -97,6 +104,7 @@ export class RunState {
     this.lostWorkS = new Float64Array(n);
     this.restartS = new Float64Array(n);
     this.checkpointS = new Float64Array(n);
+    this.ledger = opts.ledgerBinS ? new WorkLedger(opts.ledgerBinS, () => this.platform.nodes.length) : null;
   }
 
   get elastic(): boolean {
@@ -113,11 +121,13 @@ export class RunState {
     this.tokensLost += this.tokensDone - this.checkpointTokens;
     this.tokensDone = this.checkpointTokens;
     this.pending.clear();
+    this.ledger?.rollback();
   }
 
   commit(): void {
     this.committed.add(this.pending);
     this.pending.clear();
+    this.ledger?.commit();
   }
 }
 
@@ -256,8 +266,14 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
    * Adds k identical periods of work. Elastic runs discard the last period's work of every
    * group that lost a node during it (DiLoCo: that group's pseudo-gradient; synchronous: the step).
    */
-  const credit = (layout: Layout, acc: Acc, tokens: number, k: number, lastStartS = engine.now): number => {
+  /**
+   * `at`: the periods' duration and the end of the last of the k (each period's work is dated to its
+   * end), and when the last began (a departed node worked only until it left).
+   */
+  const credit = (layout: Layout, acc: Acc, tokens: number, k: number, at: { periodS: number; lastEndS: number; lastStartS?: number }): number => {
+    const lastStartS = at.lastStartS ?? engine.now;
     rs.pending.add(acc, k);
+    rs.ledger?.credit({ tokens: acc.tokens, periodS: at.periodS, firstEndS: at.lastEndS - (k - 1) * at.periodS, k }, !rs.elastic);
     let lost = 0;
     if (rs.elastic && fleet.downInPeriod.size > 0) {
       const hit = strategy.diloco ? layout.groups.filter((g) => g.nodes.some((n) => fleet.downInPeriod.has(n))) : layout.groups;
@@ -275,6 +291,11 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
           rs.pending.commIntra[n] -= acc.commIntra[n];
           rs.pending.bubble[n] -= acc.bubble[n];
           rs.pending.tokens[n] -= acc.tokens[n];
+        }
+        if (rs.ledger) {
+          const undo = new Float64Array(acc.tokens.length);
+          for (const n of g.nodes) undo[n] = -acc.tokens[n];
+          rs.ledger.credit({ tokens: undo, periodS: at.periodS, firstEndS: at.lastEndS, k: 1 }, false);
         }
       }
     }
@@ -323,21 +344,24 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
           const t0 = engine.now;
           fleet.downInPeriod.clear();
           const block = timeout(engine, k * steady.durationS);
+          rs.ledger?.openBlock(t0, steady.durationS, k, steady.acc.tokens);
           // Any membership change (a node back from repair, too) ends the block: re-plan.
           const waited = yield anyOf(engine, [block, fleet.changed]);
+          rs.ledger?.closeBlock();
           if (waited.index === 1) {
             // Membership changed: finish the period under way, then re-plan.
             const done = Math.min(k, Math.floor((engine.now - t0) / steady.durationS) + 1);
             yield timeout(engine, Math.max(0, t0 + done * steady.durationS - engine.now));
             const downs = fleet.downInPeriod;
             fleet.downInPeriod = new Set();
-            credit(layout, steady.acc, steady.tokens, done - 1);
+            credit(layout, steady.acc, steady.tokens, done - 1, { periodS: steady.durationS, lastEndS: t0 + (done - 1) * steady.durationS });
             fleet.downInPeriod = downs;
-            const last = credit(layout, steady.acc, steady.tokens, 1, t0 + (done - 1) * steady.durationS);
+            const last = credit(layout, steady.acc, steady.tokens, 1,
+              { periodS: steady.durationS, lastEndS: engine.now, lastStartS: t0 + (done - 1) * steady.durationS });
             lastPeriod = { durationS: steady.durationS, tokens: last };
             steady = null;
           } else {
-            credit(layout, steady.acc, steady.tokens, k);
+            credit(layout, steady.acc, steady.tokens, k, { periodS: steady.durationS, lastEndS: engine.now });
             lastPeriod = { durationS: steady.durationS, tokens: steady.tokens };
           }
           fleet.downInPeriod.clear();
@@ -348,7 +372,7 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
           const tokens: number = yield spawn(engine, period(env, comm.withAcc(acc), layout, acc, roundState));
           const durationS = engine.now - periodStart;
           const changed = fleet.downInPeriod.size > 0;
-          lastPeriod = { durationS, tokens: credit(layout, acc, tokens, 1, periodStart) };
+          lastPeriod = { durationS, tokens: credit(layout, acc, tokens, 1, { periodS: durationS, lastEndS: engine.now, lastStartS: periodStart }) };
           fleet.downInPeriod.clear();
           row(changed ? 'membership' : 'step', true);
           if (!changed && history && history.key === layout.key && Math.abs(history.durationS - durationS) <= STEADY_TOLERANCE * durationS) {
@@ -369,7 +393,7 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
         if (steady && steady.key === layout.key) {
           // Whole periods of the interrupted block were done; the partial one is lost.
           const k = Math.floor((engine.now - periodStart) / steady.durationS);
-          if (k > 0) credit(layout, steady.acc, steady.tokens, k);
+          if (k > 0) credit(layout, steady.acc, steady.tokens, k, { periodS: steady.durationS, lastEndS: periodStart + k * steady.durationS });
           for (const n of layout.nodes) rs.lostWorkS[n] += engine.now - periodStart - k * steady.durationS;
         } else {
           for (const n of layout.nodes) rs.lostWorkS[n] += engine.now - periodStart;
@@ -398,6 +422,7 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
     }
   }
 
+  opts.attach?.(rs);
   rs.trainer = spawn(engine, trainer());
   rs.trainer.on(() => engine.stop());
   engine.run(horizonS);
