@@ -8,9 +8,14 @@
 import type { Engine } from '../engine/engine';
 import { SimEvent } from '../engine/events';
 
-/** Why a node is not available, in order of precedence when several hold at once. */
-export type DownCause = 'absent' | 'outage' | 'failure' | 'churn';
-const BIT: Record<DownCause, number> = { absent: 8, outage: 4, failure: 1, churn: 2 };
+/**
+ * Why a node is not available, in order of precedence when several hold at once. `absent`: not
+ * part of the fleet by the timeline (not yet added, removed, withheld); `economy`: its operator
+ * has not bought it yet, idles it or left (the token economy decides).
+ */
+export type DownCause = 'absent' | 'economy' | 'outage' | 'failure' | 'churn';
+const BIT: Record<DownCause, number> = { absent: 8, economy: 16, outage: 4, failure: 1, churn: 2 };
+const NOT_IN_FLEET = BIT.absent | BIT.economy;
 
 /** Per node: seconds down by cause. `absent`: not part of the fleet (not yet added, removed, withheld). */
 export interface DownAccounts {
@@ -57,8 +62,14 @@ export class Fleet {
     return this.mask[node] === 0;
   }
 
+  /** Not part of the fleet (timeline or economy), as opposed to down for a while. */
   isAbsent(node: number): boolean {
-    return (this.mask[node] & BIT.absent) !== 0;
+    return (this.mask[node] & NOT_IN_FLEET) !== 0;
+  }
+
+  /** Down for this cause (among possibly others). */
+  isDownFor(node: number, cause: DownCause): boolean {
+    return (this.mask[node] & BIT[cause]) !== 0;
   }
 
   /** Up and not fetching the model, in node order. */
@@ -126,7 +137,7 @@ export class Fleet {
     const m = this.mask[node];
     if (m === 0) {
       for (const p in this.pricedOnlineS) this.pricedOnlineS[p][node] += dt * this.priceFactor[p][node];
-    } else if (m & BIT.absent) this.down.absentS[node] += dt;
+    } else if (m & NOT_IN_FLEET) this.down.absentS[node] += dt;
     else if (m & BIT.outage) this.down.outageS[node] += dt;
     else if (m & BIT.failure) this.down.repairS[node] += dt;
     else this.down.churnS[node] += dt;

@@ -15,7 +15,7 @@ import { buildLayout, layoutWithoutInfeasibleGroups, type Layout } from '../stra
 import { youngInterval } from '../faults/faults';
 import { Fleet } from '../fleet/fleet';
 import { WorkLedger } from '../fleet/ledger';
-import { installTimeline } from '../timeline/driver';
+import { installTimeline, type TimelineHooks } from '../timeline/driver';
 import { period, STEADY_TOLERANCE, type PeriodEnv, type RoundState } from './period';
 import type { RunSpec, Scenario } from '../scenario/types';
 import type { RegionMatrix } from '../compute/catalog';
@@ -85,6 +85,8 @@ export class RunState {
   timelineEvents = 0;
   currentLayout: Layout | null = null;
   trainer: Process<void> | null = null;
+  /** How every driver changes membership: the fleet, plus what the trainer does about it. */
+  membership: TimelineHooks = { leave: () => {}, rejoin: () => {}, changed: () => {} };
   /** Work per node per bin of time, when a consumer (the economy) needs it dated. */
   readonly ledger: WorkLedger | null;
 
@@ -151,7 +153,7 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
 
   const fleet = rs.fleet;
   let interruptedAtS = -1;
-  installTimeline(engine, platform, fleet, rs.net, { ...spec.faults, events: spec.timeline }, {
+  rs.membership = {
     leave: (node, cause) => {
       if (cause === 'failure') rs.failures++;
       else if (cause === 'churn') rs.churnEvents++;
@@ -177,7 +179,8 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
       row(`timeline: ${label}`, rs.currentLayout !== null, true);
       if (replan) fleet.replan();
     },
-  }, horizonS);
+  };
+  installTimeline(engine, platform, fleet, rs.net, { ...spec.faults, events: spec.timeline }, rs.membership, horizonS);
 
   let scope = new Scope(rs.net);
   let comm = new Comm(engine, rs.net, platform, spec.topology.wan.streams, scope, rs.pending);

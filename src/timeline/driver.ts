@@ -119,7 +119,7 @@ export function installTimeline(engine: Engine, platform: Platform, fleet: Fleet
         return;
       case 'withhold':
         for (const s of sitesOf(change.kinds)) {
-          for (const n of platform.sites[s].nodes) if (platform.nodes[n].gpu.id === change.gpu && !fleet.isAbsent(n)) hooks.leave(n, 'absent');
+          for (const n of platform.sites[s].nodes) if (platform.nodes[n].gpu.id === change.gpu && !fleet.isDownFor(n, 'absent')) hooks.leave(n, 'absent');
         }
         return;
       case 'price': {
