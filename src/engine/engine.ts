@@ -23,6 +23,9 @@ const ORDER_SHIFT = 2 ** 40; // sequence numbers stay below 2^40 (1.1e12 events)
 const SLOT_LIMIT = 2 ** 31; // slots index Int32Arrays
 const GEN_LIMIT = 2 ** 22; // SLOT_LIMIT × GEN_LIMIT = 2^53
 
+/** Events at one instant beyond which the clock is considered stuck. */
+export const SAME_INSTANT_LIMIT = 5_000_000;
+
 export class SimulationError extends Error {
   constructor(message: string, readonly timeS: number) {
     super(`at t=${timeS} s: ${message}`);
@@ -40,6 +43,8 @@ export class Engine {
   private free: number[] = [];
   private stopped = false;
   processedEvents = 0;
+  /** run() stopped because it processed its maximum number of events. */
+  eventLimitReached = false;
 
   constructor(readonly seed = 0) {}
 
@@ -97,11 +102,22 @@ export class Engine {
   }
 
   /** Processes events until the queue is empty, `untilS` is reached or stop() is called. */
-  run(untilS = Infinity): void {
+  run(untilS = Infinity, maxEvents = Infinity): void {
     this.stopped = false;
     const queue = this.queue;
+    let sameInstant = 0;
     while (!this.stopped && queue.length > 0 && queue.peekTime() <= untilS) {
+      if (this.processedEvents >= maxEvents) {
+        this.eventLimitReached = true;
+        return;
+      }
       const time = queue.peekTime();
+      // A model that reschedules itself at the same instant without end would hang the run:
+      // report it instead (no legitimate instant needs this many events).
+      sameInstant = time === this.now ? sameInstant + 1 : 0;
+      if (sameInstant > SAME_INSTANT_LIMIT) {
+        throw new SimulationError(`simulated time stopped advancing: ${SAME_INSTANT_LIMIT} events at the same instant`, time);
+      }
       const slot = queue.pop();
       const fn = this.fns[slot]!;
       const arg = this.args[slot];

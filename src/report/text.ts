@@ -9,7 +9,9 @@ type Line = [string, (r: RunSummary) => string];
 const LINES: Line[] = [
   ['GPUs', (r) => `${r.gpus} (${Object.entries(r.gpuTypes).map(([k, v]) => `${v}× ${k}`).join(', ')})`],
   ['sites', (r) => String(r.sites)],
-  ['time to train', (r) => r.finished ? formatDuration(r.timeToTrainS) : `not finished: ${formatPct(r.progress)} of the tokens in ${formatDuration(r.timeToTrainS)}`],
+  ['time to train', (r) => r.finished ? formatDuration(r.timeToTrainS)
+    : `not finished: ${formatPct(r.progress)} of the tokens in ${formatDuration(r.timeToTrainS)}` +
+      (r.stopReason === 'event-limit' ? ` (stopped at engine.maxEvents = ${r.simulator.events})` : ' (engine.maxTime)')],
   ['tokens trained', (r) => formatCount(r.tokensTrained)],
   ['effective tokens', (r) => `${formatCount(r.effectiveTokens)} (×${r.tokenEfficiency.value.toFixed(2)}, ${r.tokenEfficiency.source})`],
   ['throughput', (r) => `${formatCount(r.throughputTokensPerS)} tokens/s`],

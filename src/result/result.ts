@@ -67,6 +67,8 @@ export interface RunResult {
   readonly label: string;
   readonly timeS: number;
   readonly targetTokens: number;
+  /** Why the run ended: the token budget reached, the time limit (engine.maxTime), or the event limit (engine.maxEvents). */
+  readonly stopReason: 'finished' | 'time-limit' | 'event-limit';
   readonly tokensDone: number;
   readonly tokensLost: number;
   readonly tokenEfficiency: { readonly value: number; readonly source: string };

@@ -66,6 +66,8 @@ export interface SiteWork {
 export interface RunSummary {
   readonly label: string;
   readonly finished: boolean;
+  /** finished, or why not: the time limit (engine.maxTime) or the event limit (engine.maxEvents). */
+  readonly stopReason: 'finished' | 'time-limit' | 'event-limit';
   /** tokensTrained ÷ the scenario's token budget (1 when finished). */
   readonly progress: number;
   readonly nodes: number;
@@ -205,6 +207,7 @@ export function summarizeRun(r: RunResult): RunSummary {
   return {
     label: r.label,
     finished: r.tokensDone >= r.targetTokens,
+    stopReason: r.stopReason,
     progress: Math.min(1, safeDiv(r.tokensDone, r.targetTokens)),
     nodes: r.nodes.length,
     gpus: totalGpus,

@@ -245,6 +245,6 @@ function resolveSystem(raw: RawSystem, label: string, model: ModelShape, catalog
       stragglers: f.stragglers ?? null,
     },
     timeline,
-    engine: { fastForward: raw.engine.fastForward, maxTimeS },
+    engine: { fastForward: raw.engine.fastForward, maxTimeS, maxEvents: raw.engine.maxEvents },
   };
 }

@@ -171,6 +171,7 @@ export const faultsSchema = z.strictObject({
 export const engineSchema = z.strictObject({
   fastForward: z.boolean().default(true),
   maxTime: positiveQty('time').optional(),
+  maxEvents: z.number().int().positive().default(100_000_000).meta({ description: 'stop after this many events, reported as not finished (the largest shipped scenario needs 1.3e7; about 3e6 events per second)' }),
 });
 
 const siteKind = z.enum(['hyperscaler', 'tier2', 'cloud', 'home']);

@@ -57,6 +57,8 @@ export interface EngineSpec {
   readonly fastForward: boolean;
   /** Simulated-time limit: the run stops there even if training is not finished. */
   readonly maxTimeS: number;
+  /** Event limit: the run stops after this many events (a guard against scenarios that would take hours), reported as such. */
+  readonly maxEvents: number;
 }
 
 export interface Topology {

@@ -25,6 +25,8 @@ import type { RunResult } from '../result/result';
 import { LINK_CLASSES, type LinkClass } from '../platform/platform';
 import { peakFor } from '../compute/gpu';
 import type { RingMode } from '../collective/allreduce';
+import { nodeTrack, RUN_TRACK, TIMELINE_TRACK, type Tracer } from '../trace/tracer';
+import { traceBlock, tracePeriod } from './trace';
 
 export interface TimeseriesRow {
   readonly run: string;
@@ -51,6 +53,8 @@ export interface RunOptions {
   readonly ledgerBinS?: number;
   /** Called with the run's state once it is wired, before it starts (drivers such as the economy attach here). */
   readonly attach?: (rs: RunState) => void;
+  /** Records a trace of the run (dtsim run --trace); absent: nothing is recorded. */
+  readonly tracer?: Tracer;
 }
 
 /** Mutable state of a run's trainer, kept in one place (the imperative shell around the pure models). */
@@ -152,12 +156,15 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
   const horizonS = spec.engine.maxTimeS;
 
   const fleet = rs.fleet;
+  const tracer = opts.tracer;
+  tracer?.describe({ label: spec.label, sites: platform.sites.map((s) => s.spec.name), nodes: platform.nodes });
   let interruptedAtS = -1;
   rs.membership = {
     leave: (node, cause) => {
       if (cause === 'failure') rs.failures++;
       else if (cause === 'churn') rs.churnEvents++;
       else if (cause === 'outage') rs.outages++;
+      tracer?.instant(nodeTrack(node), `${cause}: leaves`, cause, engine.now);
       const wasUp = fleet.isUp(node);
       fleet.setDown(node, cause);
       // Nodes leaving together (a site outage) interrupt the job once.
@@ -167,6 +174,7 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
       }
     },
     rejoin: (node, cause) => {
+      tracer?.instant(nodeTrack(node), `${cause}: back`, cause, engine.now);
       if (rs.elastic && rs.currentLayout !== null) {
         fleet.setUp(node, cause, false);
         if (fleet.isUp(node)) fetchModel(node);
@@ -176,6 +184,7 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
     },
     changed: (label, replan) => {
       rs.timelineEvents++;
+      tracer?.instant(TIMELINE_TRACK, label, 'timeline', engine.now);
       row(`timeline: ${label}`, rs.currentLayout !== null, true);
       if (replan) fleet.replan();
     },
@@ -183,7 +192,7 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
   installTimeline(engine, platform, fleet, rs.net, { ...spec.faults, events: spec.timeline }, rs.membership, horizonS);
 
   let scope = new Scope(rs.net);
-  let comm = new Comm(engine, rs.net, platform, spec.topology.wan.streams, scope, rs.pending);
+  let comm = new Comm(engine, rs.net, platform, spec.topology.wan.streams, scope, rs.pending, tracer);
 
   /** An elastic joiner downloads the current weights from a live peer before it trains. */
   const fetchModel = (node: number): void => {
@@ -200,7 +209,7 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
   const env: PeriodEnv = {
     engine, platform, strategy, ringMode: opts.ringMode ?? 'bulk',
     activationBytes: training.microBatchSeqs * model.seqLength * model.hidden * training.weightBytesPerParam,
-    fastForward: spec.engine.fastForward,
+    fastForward: spec.engine.fastForward, tracer,
     outerBytes: params * strategy.compression.bytesPerParam,
     compressionS: (node) => {
       const n = platform.nodes[node];
@@ -317,7 +326,9 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
         // Not enough nodes to train: wait for someone to come back.
         rs.currentLayout = null;
         row('waiting', false, true);
+        const waitFrom = engine.now;
         yield anyOf(engine, [fleet.changed, timeout(engine, horizonS - engine.now)]);
+        tracer?.span(RUN_TRACK, 'waiting: nobody can train', 'waiting', waitFrom, engine.now);
         continue;
       }
       rs.currentLayout = layout;
@@ -332,6 +343,7 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
           rs.lastCheckpointS = engine.now;
           // The write is accounted as checkpoint time: the period (and any loss) starts after it.
           periodStart = engine.now;
+          tracer?.span(RUN_TRACK, 'checkpoint', 'checkpoint', engine.now - spec.faults.checkpoint.writeS, engine.now);
         }
         const remainingPeriods = (p: number) => Math.ceil((target - rs.tokensDone) / p - 1e-12);
         // Whole periods that end by the time limit: a block running past it would never be credited.
@@ -348,6 +360,7 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
           fleet.downInPeriod.clear();
           const block = timeout(engine, k * steady.durationS);
           rs.ledger?.openBlock(t0, steady.durationS, k, steady.acc.tokens);
+          tracer?.periods(t0, k, steady.durationS);
           // Any membership change (a node back from repair, too) ends the block: re-plan.
           const waited = yield anyOf(engine, [block, fleet.changed]);
           rs.ledger?.closeBlock();
@@ -368,6 +381,7 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
             lastPeriod = { durationS: steady.durationS, tokens: steady.tokens };
           }
           fleet.downInPeriod.clear();
+          if (tracer?.enabled) traceBlock(tracer, t0, engine.now, lastPeriod.durationS);
           row('fast-forward', true);
         } else {
           const acc = new Acc(platform.nodes.length);
@@ -376,6 +390,7 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
           const durationS = engine.now - periodStart;
           const changed = fleet.downInPeriod.size > 0;
           lastPeriod = { durationS, tokens: credit(layout, acc, tokens, 1, { periodS: durationS, lastEndS: engine.now, lastStartS: periodStart }) };
+          if (tracer?.enabled) tracePeriod(tracer, strategy.diloco ? 'round' : 'step', periodStart, engine.now, lastPeriod.tokens);
           fleet.downInPeriod.clear();
           row(changed ? 'membership' : 'step', true);
           if (!changed && history && history.key === layout.key && Math.abs(history.durationS - durationS) <= STEADY_TOLERANCE * durationS) {
@@ -390,7 +405,7 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
         // Synchronous job lost a member: abort in-flight work, roll back, restart.
         scope.abort('failure');
         scope = new Scope(rs.net);
-        comm = new Comm(engine, rs.net, platform, spec.topology.wan.streams, scope, rs.pending);
+        comm = new Comm(engine, rs.net, platform, spec.topology.wan.streams, scope, rs.pending, tracer);
         roundState.pendingSync?.defuse();
         roundState.pendingSync = null;
         if (steady && steady.key === layout.key) {
@@ -416,6 +431,7 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
             rs.restarts++;
           }
         }
+        tracer?.span(RUN_TRACK, `restart after ${cause}`, 'restart', restartAt, engine.now, { restarts: rs.restarts });
         // Nodes that came back during the restart wait only from their return.
         for (const n of fleet.ready()) rs.restartS[n] += engine.now - Math.max(restartAt, fleet.onlineSince[n]);
         steady = null;
@@ -428,7 +444,7 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
   opts.attach?.(rs);
   rs.trainer = spawn(engine, trainer());
   rs.trainer.on(() => engine.stop());
-  engine.run(horizonS);
+  engine.run(horizonS, spec.engine.maxEvents);
   // A trainer that died of an error would otherwise look like an unfinished run.
   if (rs.trainer.triggered && !rs.trainer.ok) throw rs.trainer.error;
   rs.commit();
@@ -447,6 +463,7 @@ function collect(rs: RunState, modelFlopPerToken: number): RunResult {
   };
   return {
     label: rs.spec.label, timeS: rs.engine.now, targetTokens: rs.scenario.training.tokens,
+    stopReason: rs.tokensDone >= rs.scenario.training.tokens ? 'finished' : rs.engine.eventLimitReached ? 'event-limit' : 'time-limit',
     tokensDone: rs.tokensDone, tokensLost: rs.tokensLost, tokenEfficiency: rs.spec.strategy.tokenEfficiency,
     modelFlopPerToken, hardwareFlop: acc.hardwareFlop,
     bytesByClass: Object.fromEntries(LINK_CLASSES.map((c, k) => [c, acc.bytesByClass[k]])) as Record<LinkClass, number>,

@@ -10,6 +10,7 @@ import { summarizeRun, type RunSummary } from '../result/summary';
 import type { RunResult } from '../result/result';
 import type { RingMode } from '../collective/allreduce';
 import { InfeasibleLayout } from '../strategy/layout';
+import type { Tracer } from '../trace/tracer';
 
 export const SUMMARY_SCHEMA_VERSION = 2;
 
@@ -49,6 +50,8 @@ export interface SimulateOptions {
   readonly ringMode?: RingMode;
   /** Overrides every run's fast-forward switch (for checks against full simulation). */
   readonly fastForward?: boolean;
+  /** Records a trace of the system under study (not the baseline); see src/report/trace.ts. */
+  readonly tracer?: Tracer;
 }
 
 export function simulate(scenario: Scenario, opts: SimulateOptions = {}): SimulationResult {
@@ -58,7 +61,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
     const s = opts.fastForward === undefined ? spec : { ...spec, engine: { ...spec.engine, fastForward: opts.fastForward } };
     try {
       return simulateRun(scenario, s, {
-        seed, regions, onRow: opts.onRow, ringMode: opts.ringMode, field,
+        seed, regions, onRow: opts.onRow, ringMode: opts.ringMode, field, tracer: field === 'system' ? opts.tracer : undefined,
         onProgress: opts.onProgress ? (f) => opts.onProgress!(s.label, f) : undefined,
       });
     } catch (e) {
@@ -89,7 +92,8 @@ function compare(run: RunSummary, baseline: RunSummary): Comparison {
   if (unfinished.length > 0) {
     return {
       bothFinished: false,
-      note: unfinished.map((r) => `${r.label} did not finish: ${(100 * r.progress).toFixed(1)} % of the tokens in ${(r.timeToTrainS / 86400).toFixed(1)} days`).join('; ') + '; no ratio is given',
+      note: unfinished.map((r) => `${r.label} did not finish: ${(100 * r.progress).toFixed(1)} % of the tokens in ${(r.timeToTrainS / 86400).toFixed(1)} days` +
+        ` (${r.stopReason === 'event-limit' ? `event limit of ${r.simulator.events} reached` : 'time limit reached'})`).join('; ') + '; no ratio is given',
     };
   }
   // A finished run took time, cost and energy: the denominators are positive unless the baseline is free.

@@ -149,3 +149,15 @@ describe('random streams', () => {
     expect(gamma(0.5)).toBeCloseTo(Math.sqrt(Math.PI), 10);
   });
 });
+
+describe('a clock that stops advancing', () => {
+  it('is reported as a simulation error instead of hanging', async () => {
+    const { Engine, SimulationError, SAME_INSTANT_LIMIT } = await import('../../src/engine/engine');
+    const e = new Engine(1);
+    const again = (): void => { e.schedule(0, again); };
+    e.schedule(5, again);
+    expect(() => e.run()).toThrow(SimulationError);
+    expect(e.now).toBe(5);
+    expect(e.processedEvents).toBeGreaterThan(SAME_INSTANT_LIMIT);
+  });
+});

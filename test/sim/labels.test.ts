@@ -117,3 +117,35 @@ describe('timeseries rows', () => {
     }
   });
 });
+
+describe('runs that would not end', () => {
+  it('stop at the event limit and say so, never a ratio', () => {
+    // A node failing every millisecond of a 30-day limit would need billions of events.
+    const t = dpTree(true, '1 ms');
+    (t.system as Record<string, any>).engine = { maxTime: '30 days', maxEvents: 100000 };
+    t.baseline = (dpTree(false) as Record<string, unknown>).system;
+    const res = simulate(scenario(t));
+    expect(res.run.finished).toBe(false);
+    expect(res.run.stopReason).toBe('event-limit');
+    expect(res.run.simulator.events).toBeLessThanOrEqual(100000);
+    expect(res.baseline!.stopReason).toBe('finished');
+    expect(res.comparison!.bothFinished).toBe(false);
+    expect(res.comparison!.note).toMatch(/event limit of \d+ reached/);
+    expect(formatSummary(res)).toMatch(/stopped at engine\.maxEvents/);
+  });
+
+  it('are rejected at load when a rate or mean time is zero, naming the field', () => {
+    const zero = (mutate: (sys: Record<string, any>) => void, path: RegExp) => {
+      const t = dpTree(true);
+      mutate(t.system as Record<string, any>);
+      expect(() => scenario(t)).toThrow(path);
+    };
+    zero((s) => { s.sites[0].nodes[0].mtbf = '0 s'; }, /system\.sites\[0\]\.nodes\[0\]\.mtbf: expected a positive quantity, got "0 s"/);
+    zero((s) => { s.faults.churn = { meanOnline: '0 h' }; }, /system\.faults\.churn\.meanOnline: expected a positive quantity/);
+    zero((s) => { s.faults.checkpoint = { interval: '0 s' }; }, /system\.faults\.checkpoint\.interval/);
+    zero((s) => { s.sites[0].wan = { up: '0 Gbit/s', down: '1 Gbit/s', latency: '1 ms' }; }, /system\.sites\[0\]\.wan\.up: expected a positive quantity/);
+    const tiny = dpTree(false);
+    tiny.training = { tokens: 1e9, batchTokens: 1 };
+    expect(() => scenario(tiny)).toThrow(/training\.batchTokens: expected at least one sequence per step \(1024 tokens\), got 1/);
+  });
+});
