@@ -6,10 +6,14 @@
  *  3. That run's events and flow solves (result.run.simulator).
  *  4. Flow-heavy network case (bench/flows.ts): 20,000 flows arriving over a congested core,
  *     about 2,000 of them sharing it at the peak: wall time, events, flow solves, peak queue.
- * Nothing here passes or fails a test; the table says where a figure misses its target.
+ *  5. Sweep throughput (bench/sweep.ts): the default scenario as a sweep with 1 and 2 worker
+ *     threads, points per second and the speedup.
+ * Every figure with a target gates: the table marks a miss MISS and the exit code is 1 (0 when all
+ * are met); figures without a target only report. --junit FILE writes one test case per target.
  *
- * Options: --quick (shorter hold runs), --no-full, --no-hold, --no-flows, --scenario <file>,
- *          --json, --repeat <n> (hold runs per N; the median is reported).
+ * Options: --quick (shorter hold runs), --no-full, --no-hold, --no-flows, --no-sweep,
+ *          --scenario <file>, --json, --repeat <n> (hold runs per N; the median is reported),
+ *          --junit <file>.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +22,9 @@ import { cpus } from 'node:os';
 import { holdModel, type HoldResult } from './hold';
 import { fullRun, type FullRunResult } from './full';
 import { flowHeavy, type FlowBenchResult } from './flows';
+import { sweepBench, sweepRows, SWEEP_TARGETS, type SweepBenchResult } from './sweep';
+import { junitXml } from '../src/check/junit';
+import { writeFileSync } from 'node:fs';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const DEFAULT_SCENARIO = resolve(ROOT, 'scenarios/bench-10k-diloco.yaml');
@@ -37,10 +44,12 @@ interface Options {
   repeat: number;
   scenario: string;
   child: boolean;
+  sweep: boolean;
+  junit: string | null;
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { quick: false, hold: true, full: true, flows: true, json: false, repeat: 3, scenario: DEFAULT_SCENARIO, child: false };
+  const o: Options = { quick: false, hold: true, full: true, flows: true, json: false, repeat: 3, scenario: DEFAULT_SCENARIO, child: false, sweep: true, junit: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') o.quick = true;
@@ -51,7 +60,9 @@ function parseArgs(argv: readonly string[]): Options {
     else if (a === '--child-full') o.child = true;
     else if (a === '--repeat') o.repeat = Math.max(1, Number(argv[++i]) || 1);
     else if (a === '--scenario') o.scenario = resolve(argv[++i] ?? '');
-    else throw new Error(`unknown option '${a}'; expected --quick, --no-hold, --no-full, --no-flows, --json, --repeat <n>, --scenario <file>`);
+    else if (a === '--no-sweep') o.sweep = false;
+    else if (a === '--junit') o.junit = argv[++i] ?? '';
+    else throw new Error(`unknown option '${a}'; expected --quick, --no-hold, --no-full, --no-flows, --no-sweep, --json, --repeat <n>, --scenario <file>, --junit <file>`);
   }
   return o;
 }
@@ -138,9 +149,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (!o.json) process.stdout.write(`Full run: ${o.scenario} (child process) ...\n`);
     full = fullBenchInChild(o);
   }
-  if (o.json) {
-    process.stdout.write(`${JSON.stringify({ env, targets: TARGETS, hold, flows, full }, null, 2)}\n`);
-    return 0;
+  let sweep: SweepBenchResult | null = null;
+  if (o.sweep) {
+    if (!o.json) process.stdout.write('Sweep throughput: scenarios/flip-the-coin.yaml with 1 and 2 workers (bench/sweep.ts) ...\n');
+    sweep = await sweepBench({ points: o.quick ? 8 : 16 });
   }
 
   const ok = (pass: boolean) => (pass ? 'ok' : 'MISS');
@@ -170,6 +182,19 @@ export async function main(argv: readonly string[]): Promise<number> {
       ['  events/s over the run', fmtRate(full.events / full.simulateS), '', ''],
     );
   }
+  if (sweep) rows.push(...sweepRows(sweep));
+  const targets = rows.slice(1).filter((r) => r[3] === 'ok' || r[3] === 'MISS');
+  const passed = targets.every((r) => r[3] === 'ok');
+  if (o.junit) {
+    writeFileSync(o.junit, junitXml('dtsim bench', [{
+      name: `dtsim bench (${env})`,
+      cases: targets.map((r) => ({ classname: 'bench', name: `${r[0].trim()} ${r[2]}`, ...(r[3] === 'MISS' ? { failure: `measured ${r[1]}, target ${r[2]}` } : {}) })),
+    }]));
+  }
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify({ env, targets: { ...TARGETS, sweepSpeedup2v1: SWEEP_TARGETS.speedup2v1 }, hold, flows, full, sweep, passed }, null, 2)}\n`);
+    return passed ? 0 : 1;
+  }
   process.stdout.write(`\n${table(rows)}\n`);
   if (full) {
     process.stdout.write(
@@ -179,5 +204,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       `(heap sampled ${full.memory.heapSamples}x at period boundaries, RSS ${full.memory.rssSamples}x).\n`,
     );
   }
-  return 0;
+  const missed = targets.filter((r) => r[3] === 'MISS').map((r) => r[0].trim());
+  process.stdout.write(`\n${passed ? 'PASS' : 'FAIL'}: ${targets.length - missed.length} of ${targets.length} targets met${missed.length ? `; missed: ${missed.join('; ')}` : ''} (every target gates; exit code ${passed ? 0 : 1})\n`);
+  return passed ? 0 : 1;
 }

@@ -4,7 +4,7 @@
  */
 import yargs from 'yargs';
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { readScenarioTree, applyOverrides, scenarioFromTree, ScenarioError } from '../scenario/load';
 import { scenarioJsonSchema } from '../scenario/schema';
 import { simulate } from '../sim/simulate';
@@ -17,6 +17,9 @@ import { openTimeseries, resultJson, writeSummary } from '../report/write';
 import { writeTables } from '../report/tables';
 import { formatCount } from '../report/format';
 import { formatLinks, formatRegions, formatSites, linksJson, regionsJson, sitesJson } from '../report/listing';
+import { mergeBuilder, mergeCommand, sweepBuilder, sweepCommand } from './sweep';
+import { checkBuilder, checkCommand } from './check';
+import { junitXml } from '../check/junit';
 import { calibrateBuilder, calibrateCommand } from '../calibrate/cli';
 
 export interface RunArgs {
@@ -27,11 +30,14 @@ export interface RunArgs {
   readonly set: readonly string[];
   readonly fastForward: boolean;
   readonly quiet: boolean;
+  /** false (--no-baseline): drop the scenario's baseline. */
+  readonly baseline?: boolean;
 }
 
 /** Runs one scenario and writes its outputs; returns the exit code. */
 export async function runCommand(a: RunArgs, io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream } = { out: process.stdout, err: process.stderr }): Promise<number> {
-  const tree = applyOverrides(readScenarioTree(a.scenario), a.set, a.scenario);
+  const overridden = applyOverrides(readScenarioTree(a.scenario), a.set, a.scenario) as Record<string, unknown>;
+  const tree = a.baseline === false ? { ...overridden, baseline: null } : overridden;
   const scenario = scenarioFromTree(tree, a.scenario);
   const dir = a.out ?? join('reports', scenario.name);
   mkdirSync(dir, { recursive: true }); // fail before a long run, not after it
@@ -104,8 +110,9 @@ export async function main(argv: readonly string[]): Promise<number> {
         .option('json', { type: 'boolean', default: false, describe: 'print summary.json to stdout instead of the text summary' })
         .option('set', { type: 'string', array: true, default: [], describe: 'override a field, e.g. --set system.strategy.innerSteps=500' })
         .option('fast-forward', { type: 'boolean', default: true, describe: 'skip identical periods (--no-fast-forward simulates every step)' })
+        .option('baseline', { type: 'boolean', default: true, describe: "--no-baseline drops the scenario's baseline" })
         .option('quiet', { type: 'boolean', default: false }),
-      wrap((a) => runCommand({ scenario: a.scenario, out: a.out, seed: a.seed, json: a.json, set: a.set.map(String), fastForward: a.fastForward, quiet: a.quiet })))
+      wrap((a) => runCommand({ scenario: a.scenario, out: a.out, seed: a.seed, json: a.json, set: a.set.map(String), fastForward: a.fastForward, quiet: a.quiet, baseline: a.baseline })))
       .command('schema', 'print the JSON Schema of scenario files', () => {}, wrap(() => {
         process.stdout.write(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
         return 0;
@@ -121,13 +128,22 @@ export async function main(argv: readonly string[]): Promise<number> {
         process.stdout.write(`${catalogListing(a)}\n`);
         return 0;
       }))
-      .command('validate', 'compare predictions with published training runs', () => {}, wrap(async () => {
+      .command('validate', 'compare predictions with published training runs; exit 1 when a target is missed', (y) => y
+        .option('junit', { type: 'string', describe: 'write JUnit XML here (a case per published figure, and the summary targets)' }),
+      wrap(async (a) => {
         const v = await import('../validate/validate');
         const rows = v.runValidation();
         process.stdout.write(`${v.formatValidation(rows)}\n`);
+        if (a.junit) writeFileSync(a.junit, junitXml('dtsim validate', v.validationJunit(rows)));
         return v.validationPasses(rows) ? 0 : 1;
       }))
       .command('calibrate', 'time gpu.js matmul kernels on this machine; write a node profile and calibration.html', calibrateBuilder, wrap((a) => calibrateCommand(a)))
+      .command('sweep <sweep>', 'run a parameter sweep in worker threads: resumable, shardable (--shard i/n, Slurm, Kubernetes)', sweepBuilder,
+        wrap((a) => sweepCommand({ sweep: a.sweep, out: a.out, workers: a.workers, shard: a.shard, baseline: a.baseline, quiet: a.quiet })))
+      .command('merge <dirs..>', 'combine sweep shard folders into one results.csv, byte-identical to a single run', mergeBuilder,
+        wrap((a) => mergeCommand({ dirs: a.dirs.map(String), out: a.out, quiet: a.quiet })))
+      .command('check <results>', 'compare sweep or run metrics with a stored baseline; exit 1 on a regression', checkBuilder,
+        wrap((a) => checkCommand({ results: a.results, baseline: a.baseline, tolerance: a.tolerance.map(String), junit: a.junit, markdown: a.markdown, updateBaseline: a.updateBaseline, metrics: a.metrics, quiet: a.quiet })))
       .demandCommand(1, 'give a command: run, schema, catalog, validate or calibrate')
       .strict()
       .help()

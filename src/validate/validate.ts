@@ -8,6 +8,7 @@ import { loadScenario, scenarioFromTree } from '../scenario/load';
 import { simulate, type SimulationResult } from '../sim/simulate';
 import type { Scenario } from '../scenario/types';
 import { VALIDATION_CASES, VALIDATION_SCENARIO_DIR, type Tag, type ValidationCase } from './cases';
+import type { JunitCase, JunitSuite } from '../check/junit';
 
 /** The CLI fails when the median |error| exceeds this (percent). */
 export const MEDIAN_ERROR_LIMIT_PCT = 10;
@@ -133,10 +134,10 @@ function fmtPct(x: number, signed: boolean): string {
 
 /** Fixed-width table of the rows, then the median and maximum absolute error against the limits. */
 export function formatValidation(rows: readonly ValidationRow[]): string {
-  const head = ['case', 'metric', 'published', 'predicted', 'error', 'tag'];
-  const body = rows.map((r) => [r.case, r.metric, fmtValue(r.published), r.error ? 'failed' : fmtValue(r.predicted), fmtPct(r.errorPct, true), `[${r.tag}]`]);
+  const head = ['case', 'metric', 'published', 'predicted', 'error', 'tag', 'result'];
+  const body = rows.map((r) => [r.case, r.metric, fmtValue(r.published), r.error ? 'failed' : fmtValue(r.predicted), fmtPct(r.errorPct, true), `[${r.tag}]`, rowPasses(r) ? 'pass' : 'FAIL']);
   const width = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const right = [false, false, true, true, true, false];
+  const right = [false, false, true, true, true, false, false];
   const line = (cells: string[]) => cells.map((c, i) => (right[i] ? c.padStart(width[i]) : c.padEnd(width[i]))).join('  ').trimEnd();
   const out: string[] = [line(head), width.map((w) => '-'.repeat(w)).join('  ')];
   let group = '';
@@ -150,9 +151,35 @@ export function formatValidation(rows: readonly ValidationRow[]): string {
   const s = summarizeValidation(rows);
   out.push('');
   out.push(`error = (predicted - published) / published. ${s.rows} rows.`);
-  out.push(`median |error| ${fmtPct(s.medianAbsErrorPct, false)} (limit ${MEDIAN_ERROR_LIMIT_PCT}%)`);
-  out.push(`max |error|    ${fmtPct(s.maxAbsErrorPct, false)}${s.worst ? ` (${s.worst})` : ''} (limit ${MAX_ERROR_LIMIT_PCT}%)`);
+  const met = (ok: boolean) => (ok ? 'met' : 'NOT MET');
+  const failing = rows.filter((r) => !rowPasses(r)).length;
+  out.push(`median |error| ${fmtPct(s.medianAbsErrorPct, false)} (limit ${MEDIAN_ERROR_LIMIT_PCT}%): ${met(s.medianAbsErrorPct <= MEDIAN_ERROR_LIMIT_PCT)}`);
+  out.push(`max |error|    ${fmtPct(s.maxAbsErrorPct, false)}${s.worst ? ` (${s.worst})` : ''} (limit ${MAX_ERROR_LIMIT_PCT}%): ${met(s.maxAbsErrorPct <= MAX_ERROR_LIMIT_PCT)}${failing ? `, ${failing} row${failing === 1 ? '' : 's'} FAIL` : ''}`);
   for (const r of rows.filter((x) => x.error)) out.push(`failed: ${r.case}: ${r.error}`);
-  out.push(s.passed ? 'PASS' : 'FAIL');
+  out.push(`${s.passed ? 'PASS' : 'FAIL'}: every target gates (exit code ${s.passed ? 0 : 1})`);
   return out.join('\n');
+}
+
+/** A row passes when it has a prediction within MAX_ERROR_LIMIT_PCT of the published figure. */
+export function rowPasses(r: ValidationRow): boolean {
+  return Number.isFinite(r.errorPct) && Math.abs(r.errorPct) <= MAX_ERROR_LIMIT_PCT;
+}
+
+/** JUnit suites: one per group of published figures (a case per row), and the two summary targets. */
+export function validationJunit(rows: readonly ValidationRow[]): JunitSuite[] {
+  const groups = [...new Set(rows.map((r) => r.group))];
+  const s = summarizeValidation(rows);
+  const rowCase = (r: ValidationRow): JunitCase => ({
+    classname: `validate.${r.group}`,
+    name: `${r.case}: ${r.metric}`,
+    ...(rowPasses(r) ? {} : {
+      failure: r.error ? `no prediction: ${r.error}` : `|error| ${fmtPct(Math.abs(r.errorPct), false)} > ${MAX_ERROR_LIMIT_PCT}%`,
+      details: `${r.case}: ${r.metric}: published ${fmtValue(r.published)}, predicted ${fmtValue(r.predicted)}, error ${fmtPct(r.errorPct, true)} [${r.tag}] (${r.source}; ${r.scenario})${r.note ? `; ${r.note}` : ''}`,
+    }),
+  });
+  const summary: JunitCase[] = [
+    { classname: 'validate.summary', name: `median |error| <= ${MEDIAN_ERROR_LIMIT_PCT}%`, ...(s.medianAbsErrorPct <= MEDIAN_ERROR_LIMIT_PCT ? {} : { failure: `median |error| ${fmtPct(s.medianAbsErrorPct, false)}` }) },
+    { classname: 'validate.summary', name: `max |error| <= ${MAX_ERROR_LIMIT_PCT}%`, ...(s.maxAbsErrorPct <= MAX_ERROR_LIMIT_PCT ? {} : { failure: `max |error| ${fmtPct(s.maxAbsErrorPct, false)} (${s.worst})` }) },
+  ];
+  return [...groups.map((g) => ({ name: g, cases: rows.filter((r) => r.group === g).map(rowCase) })), { name: 'summary', cases: summary }];
 }

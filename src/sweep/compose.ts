@@ -1,0 +1,50 @@
+/**
+ * A sweep simulates a baseline once and shares it: each point runs only its system, and its
+ * summary is composed here with the shared baseline. `composeResult` builds exactly what
+ * simulate() returns for the full scenario (the same fields in the same order, the same
+ * comparison), so a point's summary.json is byte-identical to `dtsim run`'s; test/sweep checks
+ * this against simulate().
+ */
+import type { SimulationResult } from '../sim/simulate';
+import type { Scenario } from '../scenario/types';
+import { canonical, sha256 } from './plan';
+
+export type RunSummary = SimulationResult['run'];
+export type Comparison = NonNullable<SimulationResult['comparison']>;
+/** What summary.json holds: the result without in-memory extras (see worker.ts). */
+export type PlainResult = Omit<SimulationResult, 'details'>;
+
+/** Run ÷ baseline, as simulate() computes it (ratios only when both finished). */
+export function compareRuns(run: RunSummary, baseline: RunSummary): Comparison {
+  const unfinished = [run, baseline].filter((r) => !r.finished);
+  if (unfinished.length > 0) {
+    return {
+      bothFinished: false,
+      note: unfinished.map((r) => `${r.label} did not finish: ${(100 * r.progress).toFixed(1)} % of the tokens in ${(r.timeToTrainS / 86400).toFixed(1)} days`).join('; ') + '; no ratio is given',
+    };
+  }
+  const ratio = (a: number, b: number) => (b > 0 ? a / b : undefined);
+  const effTime = (r: RunSummary) => r.timeToTrainS / r.tokenEfficiency.value;
+  return {
+    bothFinished: true,
+    timeToTrainRatio: ratio(run.timeToTrainS, baseline.timeToTrainS),
+    effectiveTimeRatio: ratio(effTime(run), effTime(baseline)),
+    costRatio: ratio(run.costUsd, baseline.costUsd),
+    energyRatio: ratio(run.energyJ, baseline.energyJ),
+  };
+}
+
+/** The result of a run simulated without its baseline, completed with the shared baseline summary. */
+export function composeResult(runOnly: PlainResult, baseline: RunSummary | null): PlainResult {
+  if (!baseline) return runOnly;
+  return { ...runOnly, baseline, comparison: compareRuns(runOnly.run, baseline) };
+}
+
+/**
+ * What a baseline's summary depends on: the seed, the model, the training, the output settings
+ * and the resolved baseline system. Points with the same key share one baseline simulation.
+ */
+export function baselineKey(s: Scenario): string | null {
+  if (!s.baseline) return null;
+  return sha256(canonical({ seed: s.seed, model: s.model, training: s.training, output: s.output, baseline: s.baseline }));
+}
