@@ -15,6 +15,7 @@ import { paramCount } from '../workload/model';
 import { formatSummary } from '../report/text';
 import { openTimeseries, resultJson, writeSummary } from '../report/write';
 import { writeTables } from '../report/tables';
+import { openTrace, parseTraceWindow } from '../report/trace';
 import { formatCount } from '../report/format';
 import { formatLinks, formatRegions, formatSites, linksJson, regionsJson, sitesJson } from '../report/listing';
 import { mergeBuilder, mergeCommand, sweepBuilder, sweepCommand } from './sweep';
@@ -32,6 +33,9 @@ export interface RunArgs {
   readonly quiet: boolean;
   /** false (--no-baseline): drop the scenario's baseline. */
   readonly baseline?: boolean;
+  /** --trace FILE [--trace-window START,END]: a Perfetto / Chrome trace of the system under study. */
+  readonly trace?: string;
+  readonly traceWindow?: string;
 }
 
 /** Runs one scenario and writes its outputs; returns the exit code. */
@@ -48,9 +52,10 @@ export async function runCommand(a: RunArgs, io: { out: NodeJS.WritableStream; e
   const started = Date.now();
   let lastPct = -1, lastLabel = '';
   let result;
+  const trace = a.trace ? openTrace(a.trace, a.traceWindow ? usage(() => parseTraceWindow(a.traceWindow!)) : undefined) : null;
   try {
     result = simulate(scenario, {
-      seed: a.seed,
+      seed: a.seed, tracer: trace?.tracer,
       fastForward: a.fastForward ? undefined : false,
       onRow: (row) => ts.write(row),
       onProgress: a.quiet ? undefined : (label, f) => {
@@ -65,12 +70,14 @@ export async function runCommand(a: RunArgs, io: { out: NodeJS.WritableStream; e
     });
   } finally {
     if (tty) io.err.write('\r\x1b[K');
+    trace?.close();
     await ts.close();
   }
   writeSummary(dir, result);
   writeTables(dir, [result.details.run, ...(result.details.baseline ? [result.details.baseline] : [])]);
   if (a.json) io.out.write(resultJson(result));
   else if (!a.quiet) io.out.write(`${formatSummary(result)}\n\nwrote summary.json, timeseries.csv, nodes.csv and links.csv in ${dir}\n`);
+  if (trace && !a.json && !a.quiet) io.out.write(`trace: ${a.trace} (${trace.sink.events} events, ${trace.tracer.window.startS}–${+trace.tracer.untilS.toFixed(1)} s simulated; open in https://ui.perfetto.dev)\n`);
   return 0;
 }
 
@@ -111,8 +118,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         .option('set', { type: 'string', array: true, default: [], describe: 'override a field, e.g. --set system.strategy.innerSteps=500' })
         .option('fast-forward', { type: 'boolean', default: true, describe: 'skip identical periods (--no-fast-forward simulates every step)' })
         .option('baseline', { type: 'boolean', default: true, describe: "--no-baseline drops the scenario's baseline" })
-        .option('quiet', { type: 'boolean', default: false }),
-      wrap((a) => runCommand({ scenario: a.scenario, out: a.out, seed: a.seed, json: a.json, set: a.set.map(String), fastForward: a.fastForward, quiet: a.quiet, baseline: a.baseline })))
+        .option('quiet', { type: 'boolean', default: false })
+        .option('trace', { type: 'string', describe: 'write a Chrome/Perfetto trace of the system run to this file (open in https://ui.perfetto.dev)' })
+        .option('trace-window', { type: 'string', describe: 'simulated time to trace, START,END ("2 h,3 h"; default: the first 3 periods or the first hour)' }),
+      wrap((a) => runCommand({ scenario: a.scenario, out: a.out, seed: a.seed, json: a.json, set: a.set.map(String), fastForward: a.fastForward, quiet: a.quiet, baseline: a.baseline, trace: a.trace, traceWindow: a.traceWindow })))
       .command('schema', 'print the JSON Schema of scenario files', () => {}, wrap(() => {
         process.stdout.write(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
         return 0;
@@ -159,6 +168,15 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+/** `fn()`, its errors reported as usage errors (exit code 2). */
+function usage<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
 
 function report(err: unknown): number {
   if (err instanceof ScenarioError) {

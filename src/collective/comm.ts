@@ -7,6 +7,8 @@ import { SimEvent } from '../engine/events';
 import { FlowCancelled, type Flow, type FlowNetwork, type FlowStats } from '../network/flows';
 import type { Platform, Route } from '../platform/platform';
 import type { Acc } from '../metrics/acc';
+import { nodeTrack, type Tracer } from '../trace/tracer';
+import { traceFlow } from './trace';
 
 export class Scope {
   private readonly flows = new Set<Flow>();
@@ -33,11 +35,13 @@ export class Comm {
     readonly scope: Scope,
     /** Where delivered bytes are counted, by link class. */
     readonly acc: Acc,
+    /** Records every flow as an async span while enabled (dtsim run --trace). */
+    readonly tracer?: Tracer,
   ) {}
 
   /** The same network and scope, counting bytes into another account. */
   withAcc(acc: Acc): Comm {
-    return new Comm(this.engine, this.net, this.platform, this.streams, this.scope, acc);
+    return new Comm(this.engine, this.net, this.platform, this.streams, this.scope, acc, this.tracer);
   }
 
   /**
@@ -46,19 +50,19 @@ export class Comm {
    */
   send(a: number, b: number, bytes: number, opts: { latencyS?: number; rails?: number } = {}): SimEvent<FlowStats> {
     const route = this.route(a, b);
-    return this.flow(route, bytes, opts.latencyS ?? route.latencyS, opts.rails ?? 1);
+    return this.flow(route, bytes, opts.latencyS ?? route.latencyS, opts.rails ?? 1, a, b);
   }
 
   /** A transfer on node's internal GPU-to-GPU link (one GPU's share of an intra-node collective). */
   intra(node: number, bytes: number, latencyS: number): SimEvent<FlowStats> {
-    return this.flow(this.platform.intraRoute(node), bytes, latencyS, 1);
+    return this.flow(this.platform.intraRoute(node), bytes, latencyS, 1, node, node);
   }
 
   route(a: number, b: number): Route {
     return a === b ? this.platform.intraRoute(a) : this.platform.route(a, b);
   }
 
-  private flow(route: Route, bytes: number, latencyS: number, rails: number): SimEvent<FlowStats> {
+  private flow(route: Route, bytes: number, latencyS: number, rails: number, from: number, to: number): SimEvent<FlowStats> {
     if (this.scope.aborted) {
       // Work of an aborted step that is still unwinding: fail at once, move nothing.
       return new SimEvent<FlowStats>(this.engine).defuse().fail(new FlowCancelled('scope aborted'));
@@ -67,7 +71,10 @@ export class Comm {
     const f = this.net.start(route.links, bytes, latencyS, bound);
     this.scope.track(f);
     const { acc, platform } = this;
+    const tr = this.tracer?.enabled ? this.tracer : null;
+    const startS = this.engine.now;
     f.done.on((ev) => {
+      if (tr) traceFlow(tr, platform, nodeTrack(from), from, to, route, bytes, startS, this.engine.now, ev.ok ? ev.value! : null);
       if (!ev.ok) return;
       let wan = false;
       for (const l of route.links) {

@@ -10,6 +10,7 @@ import { allReduce } from '../collective/allreduce';
 import { Acc } from '../metrics/acc';
 import { groupStep, type StepEnv } from '../strategy/step';
 import type { GroupPlan, Layout } from '../strategy/layout';
+import { nodeTrack, StepRecorder, SYNC_TRACK } from '../trace/tracer';
 
 /** Two step durations are "the same" within this relative tolerance. */
 export const STEADY_TOLERANCE = 1e-9;
@@ -32,22 +33,29 @@ export interface RoundState {
   pendingAcc?: Acc | null;
 }
 
-function* innerSteps(env: PeriodEnv, comm: Comm, g: GroupPlan, steps: number, acc: Acc) {
+function* innerSteps(env: PeriodEnv, comm: Comm, g: GroupPlan, steps: number, acc: Acc, ends: Float64Array) {
   let last = -1;
+  // Traced: the spans of the latest step are kept, to be drawn again for the fast-forwarded ones.
+  const rec = env.tracer?.enabled ? new StepRecorder(env.tracer) : null;
+  const stepEnv = rec ? { ...env, tracer: rec } : env;
   for (let h = 0; h < steps; h++) {
     const stepAcc = new Acc(acc.nodes);
     const t = env.engine.now;
-    yield groupStep(env, comm.withAcc(stepAcc), g, stepAcc);
+    rec?.clear();
+    yield groupStep(stepEnv, comm.withAcc(stepAcc), g, stepAcc);
     const d = env.engine.now - t;
     acc.add(stepAcc);
     if (env.fastForward && h >= 1 && Math.abs(d - last) <= STEADY_TOLERANCE * d) {
       const k = steps - h - 1;
+      rec?.replay(k, d);
       yield timeout(env.engine, k * d);
       acc.add(stepAcc, k);
+      ends[g.index] = env.engine.now;
       return;
     }
     last = d;
   }
+  ends[g.index] = env.engine.now;
 }
 
 function* outerSync(env: PeriodEnv, comm: Comm, layout: Layout) {
@@ -65,7 +73,8 @@ export function* period(env: PeriodEnv, comm: Comm, layout: Layout, acc: Acc, st
     yield groupStep(env, comm, layout.groups[0], acc);
     return layout.tokensPerStep;
   }
-  yield allOf(engine, layout.groups.map((g) => spawn(engine, innerSteps(env, comm, g, diloco.innerSteps, acc))));
+  const ends = new Float64Array(layout.groups.length === 0 ? 0 : Math.max(...layout.groups.map((g) => g.index)) + 1);
+  yield allOf(engine, layout.groups.map((g) => spawn(engine, innerSteps(env, comm, g, diloco.innerSteps, acc, ends))));
   if (layout.groups.length > 1) {
     const t = engine.now;
     if (state.pendingSync) {
@@ -84,6 +93,19 @@ export function* period(env: PeriodEnv, comm: Comm, layout: Layout, acc: Acc, st
     const exposed = engine.now - t;
     const scope = env.platform.bySite(layout.nodes).length > 1 ? 'wan' : 'site';
     for (const g of layout.groups) for (const n of g.nodes) acc.addComm(n, exposed, scope);
+    const tr = env.tracer;
+    if (tr?.enabled) {
+      for (const g of layout.groups) {
+        for (const n of g.nodes) {
+          tr.span(nodeTrack(n), 'wait for the other groups', 'idle', ends[g.index], t);
+          tr.span(nodeTrack(n), diloco.streaming ? 'previous outer sync (exposed)' : 'outer sync', 'comm', t, engine.now, { scope, bytes: env.outerBytes });
+        }
+      }
+    }
+    if (diloco.streaming && tr?.enabled) {
+      const from = engine.now;
+      state.pendingSync!.on(() => tr.span(SYNC_TRACK, 'outer all-reduce (streaming)', 'comm', from, engine.now, { bytes: env.outerBytes, groups: layout.groups.length }));
+    }
   }
   return layout.tokensPerStep * diloco.innerSteps;
 }

@@ -11,6 +11,8 @@ import type { StrategySpec } from '../scenario/types';
 import type { Platform } from '../platform/platform';
 import type { GroupPlan } from './layout';
 import { Acc, type CommScope } from '../metrics/acc';
+import { nodeTrack, type Tracer } from '../trace/tracer';
+import { pipelineTrace, traceDataParallelStep, tracePipelineTail, type PipelineTrace } from './trace';
 
 export interface StepEnv {
   readonly engine: Engine;
@@ -19,6 +21,8 @@ export interface StepEnv {
   readonly ringMode: RingMode;
   /** Activation bytes sent between pipeline stages per micro-batch. */
   readonly activationBytes: number;
+  /** Records compute, communication, bubble and idle spans per node while enabled (dtsim run --trace). */
+  readonly tracer?: Tracer;
 }
 
 /** Waits until absolute time `t` (or returns a settled event if t ≤ now). */
@@ -70,6 +74,7 @@ export function* dataParallelStep(env: StepEnv, comm: Comm, g: GroupPlan, acc: A
   yield until(engine, computeEnd);
   const syncEnd = engine.now;
   yield timeout(engine, g.optimizerS);
+  if (env.tracer?.enabled) traceDataParallelStep(env.tracer, g, t0, computeEnd, syncEnd, scopeOf(g));
   for (const m of g.members) {
     acc.compute[m.node] += m.forwardS + m.backwardS + g.optimizerS;
     acc.addComm(m.node, syncEnd - computeEnd, scopeOf(g));
@@ -103,7 +108,7 @@ export function stageSchedule(kind: '1f1b' | 'gpipe', stage: number, stages: num
  * (activations from the previous stage, gradients from the next), sending its outputs as
  * flows. Succeeds when the last op of every stage is done.
  */
-export function pipelineReplica(env: StepEnv, comm: Comm, g: GroupPlan, d: number, acc: Acc): SimEvent<void> {
+export function pipelineReplica(env: StepEnv, comm: Comm, g: GroupPlan, d: number, acc: Acc, pt?: PipelineTrace): SimEvent<void> {
   const { engine, strategy } = env;
   const stages = g.replicas[d];
   const p = stages.length, m = g.microbatches;
@@ -125,8 +130,12 @@ export function pipelineReplica(env: StepEnv, comm: Comm, g: GroupPlan, d: numbe
     busy[s] = 1;
     const w = stages[s];
     const dur = op.kind === 'F' ? w.mb.forwardS : w.mb.backwardS;
+    const tr = pt && env.tracer?.enabled ? env.tracer : null;
+    const at = engine.now;
+    tr?.span(nodeTrack(w.node, pt!.lanes[d][s]), op.kind === 'F' ? 'bubble (waiting for activations)' : 'bubble (waiting for gradients)', 'bubble', next[s] === 0 ? t0 : lastEnd[s], at);
     engine.schedule(dur, () => {
       if (comm.scope.aborted) return;
+      tr?.span(nodeTrack(w.node, pt!.lanes[d][s]), `${op.kind === 'F' ? 'forward' : 'backward'} ${op.mb}`, 'compute', at, engine.now);
       busy[s] = 0;
       next[s]++;
       lastEnd[s] = engine.now;
@@ -148,6 +157,7 @@ export function pipelineReplica(env: StepEnv, comm: Comm, g: GroupPlan, d: numbe
   };
   for (let s = 0; s < p; s++) tryRun(s);
   done.on(() => {
+    pt?.lastEnd[d].set(lastEnd);
     for (let s = 0; s < p; s++) {
       const w = stages[s];
       const share = strategy.tensorParallel / env.platform.nodes[w.node].gpus;
@@ -163,7 +173,8 @@ export function pipelineReplica(env: StepEnv, comm: Comm, g: GroupPlan, d: numbe
 /** Pipeline-parallel step: all replicas, then a data-parallel all-reduce per stage, then the optimizer. */
 export function* pipelineStep(env: StepEnv, comm: Comm, g: GroupPlan, acc: Acc) {
   const { engine } = env;
-  yield allOf(engine, g.replicas.map((_, d) => pipelineReplica(env, comm, g, d, acc)));
+  const pt = env.tracer?.enabled ? pipelineTrace(g) : undefined;
+  yield allOf(engine, g.replicas.map((_, d) => pipelineReplica(env, comm, g, d, acc, pt)));
   const flushEnd = engine.now;
   const p = g.replicas[0].length;
   if (g.replicas.length > 1) {
@@ -177,6 +188,7 @@ export function* pipelineStep(env: StepEnv, comm: Comm, g: GroupPlan, acc: Acc) 
   }
   const syncEnd = engine.now;
   yield timeout(engine, g.optimizerS);
+  if (pt && env.tracer) tracePipelineTail(env.tracer, g, pt, flushEnd, syncEnd, scopeOf(g));
   const tokensPerWorker = g.tokensPerStep / g.replicas.length;
   for (const r of g.replicas) {
     for (const w of r) {
