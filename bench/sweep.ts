@@ -38,6 +38,8 @@ export interface SweepWorkerFigures {
   readonly startS: number;
   /** Share of the warm sweep's wall time the main thread was busy (composing, writing files). */
   readonly mainThreadBusy: number;
+  /** CPU seconds (all threads of the process) per point in the warm sweep: the work, whatever else loads the machine. */
+  readonly cpuSPerPoint: number;
 }
 
 export interface SweepBenchResult {
@@ -47,6 +49,11 @@ export interface SweepBenchResult {
   /** Warm points/s with 2 workers over 1. */
   readonly speedup: number;
   readonly coldSpeedup: number;
+  /**
+   * 2 × (CPU per point with 1 worker) ÷ (CPU per point with 2): the speedup two otherwise idle
+   * cores would give if only the work per point limited it (parallel overhead shows as < 2).
+   */
+  readonly cpuBoundSpeedup: number;
 }
 
 function sweepOf(dir: string, points: number, seedFrom: number): string {
@@ -82,12 +89,15 @@ export async function sweepBench(opts: { points?: number; workers?: readonly num
         seed += w;
         globalThis.gc?.();
         const elu = perf.eventLoopUtilization();
+        const cpu = process.cpuUsage();
         t = performance.now();
         await runSweep(readSweep(sweepOf(dir, points, seed)), { out: join(dir, `warm-${w}`), workers: w, quiet: true, executor: exec });
         const warmS = (performance.now() - t) / 1000;
         const mainThreadBusy = perf.eventLoopUtilization(elu).utilization;
+        const used = process.cpuUsage(cpu);
+        const cpuSPerPoint = (used.user + used.system) / 1e6 / points;
         seed += points;
-        runs.push({ workers: w, points, warmS, warmPointsPerS: points / warmS, coldS, coldPointsPerS: points / coldS, startS, mainThreadBusy });
+        runs.push({ workers: w, points, warmS, warmPointsPerS: points / warmS, coldS, coldPointsPerS: points / coldS, startS, mainThreadBusy, cpuSPerPoint });
       } finally {
         await exec.close();
       }
@@ -102,6 +112,7 @@ export async function sweepBench(opts: { points?: number; workers?: readonly num
     runs,
     speedup: one && two ? two.warmPointsPerS / one.warmPointsPerS : NaN,
     coldSpeedup: one && two ? two.coldPointsPerS / one.coldPointsPerS : NaN,
+    cpuBoundSpeedup: one && two ? (2 * one.cpuSPerPoint) / two.cpuSPerPoint : NaN,
   };
 }
 
@@ -113,10 +124,12 @@ export function sweepRows(r: SweepBenchResult): string[][] {
     rows.push(['  cold (pool start included)', `${x.coldPointsPerS.toFixed(2)} points/s`, '', '']);
     rows.push(['  pool start + one point per thread', `${x.startS.toFixed(2)} s`, '', '']);
     rows.push(['  main thread busy (warm)', `${(100 * x.mainThreadBusy).toFixed(0)} %`, '', '']);
+    rows.push(['  CPU per point, all threads (warm)', `${x.cpuSPerPoint.toFixed(3)} s`, '', '']);
   }
   if (Number.isFinite(r.speedup)) {
     rows.push(['sweep speedup, 2 workers vs 1 (warm)', `${r.speedup.toFixed(2)}x`, `>= ${SWEEP_TARGETS.speedup2v1}x`, r.speedup >= SWEEP_TARGETS.speedup2v1 ? 'ok' : 'MISS']);
     rows.push(['  cold (short sweeps, pool start included)', `${r.coldSpeedup.toFixed(2)}x`, '', '']);
+    rows.push(['  bound from CPU per point (2 idle cores)', `${r.cpuBoundSpeedup.toFixed(2)}x`, '', '']);
   }
   return rows;
 }

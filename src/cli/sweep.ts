@@ -68,7 +68,7 @@ export async function sweepCommand(a: SweepArgs, io: Io = stdio): Promise<number
     const lines = [
       `${r.plan.name}${shard ? ` shard ${shardLabel(shard)}` : ''}: ${r.simulated} points simulated, ${r.resumed} already done (resumed)` +
         `${r.failed ? `, ${r.failed} could not run (see status and message in the results)` : ''}; ` +
-        `${r.baselinesSimulated} baseline${r.baselinesSimulated === 1 ? '' : 's'} simulated, ${r.baselinesReused} reused; ${r.seconds.toFixed(1)} s with ${workers} worker${workers === 1 ? '' : 's'}${rate}`,
+        `${r.baselinesSimulated} baseline${r.baselinesSimulated === 1 ? '' : 's'} simulated, ${r.baselinesReused} reused; ${r.seconds.toFixed(1)} s ${workers === 0 ? 'in the main thread' : `with ${workers} worker${workers === 1 ? '' : 's'}`}${rate}`,
       `wrote ${r.resultsFile}${!shard || r.complete ? `, ${join(out, 'report.html')}${r.plan.target ? `, ${join(out, 'targets.csv')}` : ''}` : ''} and points/*/summary.json` +
         (r.plan.target ? '' : ` (${total} points in the sweep)`),
     ];

@@ -90,7 +90,10 @@ export class Progress {
       const total = Math.max(1, this.done, this.o.total());
       const width = 24;
       const fill = Math.round((width * this.done) / total);
-      this.o.stream.write(`\r\x1b[K${this.o.label} [${'#'.repeat(fill)}${'-'.repeat(width - fill)}] ${this.text()}`);
+      const line = `${this.o.label} [${'#'.repeat(fill)}${'-'.repeat(width - fill)}] ${this.text()}`;
+      const cols = (this.o.stream as NodeJS.WriteStream).columns;
+      // Wider than the terminal, it would wrap and \r would redraw only its last part.
+      this.o.stream.write(`\r\x1b[K${cols && line.length >= cols ? line.slice(0, cols - 1) : line}`);
       return;
     }
     const decile = Math.floor((10 * this.done) / Math.max(1, this.o.total()));

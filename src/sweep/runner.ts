@@ -248,7 +248,8 @@ export async function runSweep(src: SweepSource, o: SweepOptions): Promise<Sweep
   try {
     const todo = units.filter((u) => unitOutcome(plan, cond, u, points).need !== undefined);
     if (todo.length) {
-      exec = o.executor ?? await openExecutor(o.workers);
+      // No more threads than searches or points to run: each thread pays the simulator's start-up.
+      exec = o.executor ?? await openExecutor(Math.min(o.workers, todo.length));
       await Promise.all(todo.map(driveUnit));
     }
   } finally {
