@@ -22,6 +22,7 @@ import { mergeBuilder, mergeCommand, sweepBuilder, sweepCommand } from './sweep'
 import { checkBuilder, checkCommand } from './check';
 import { junitXml } from '../check/junit';
 import { calibrateBuilder, calibrateCommand } from '../calibrate/cli';
+import { reportBuilder, reportCommand, writeRunReport } from './report';
 
 export interface RunArgs {
   readonly scenario: string;
@@ -75,8 +76,10 @@ export async function runCommand(a: RunArgs, io: { out: NodeJS.WritableStream; e
   }
   writeSummary(dir, result);
   writeTables(dir, [result.details.run, ...(result.details.baseline ? [result.details.baseline] : [])]);
+  const html = await writeRunReport(dir, tree, scenario, io); // index.html (HTML report)
   if (a.json) io.out.write(resultJson(result));
   else if (!a.quiet) io.out.write(`${formatSummary(result)}\n\nwrote summary.json, timeseries.csv, nodes.csv and links.csv in ${dir}\n`);
+  if (html && !a.json && !a.quiet) io.out.write(`report: ${html}\n`);
   if (trace && !a.json && !a.quiet) io.out.write(`trace: ${a.trace} (${trace.sink.events} events, ${trace.tracer.window.startS}–${+trace.tracer.untilS.toFixed(1)} s simulated; open in https://ui.perfetto.dev)\n`);
   return 0;
 }
@@ -146,6 +149,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         if (a.junit) writeFileSync(a.junit, junitXml('dtsim validate', v.validationJunit(rows)));
         return v.validationPasses(rows) ? 0 : 1;
       }))
+      .command('report <dir>', 'rebuild index.html from the results in a folder, without simulating', reportBuilder, wrap((a) => reportCommand(a)))
       .command('calibrate', 'time gpu.js matmul kernels on this machine; write a node profile and calibration.html', calibrateBuilder, wrap((a) => calibrateCommand(a)))
       .command('sweep <sweep>', 'run a parameter sweep in worker threads: resumable, shardable (--shard i/n, Slurm, Kubernetes)', sweepBuilder,
         wrap((a) => sweepCommand({ sweep: a.sweep, out: a.out, workers: a.workers, shard: a.shard, baseline: a.baseline, quiet: a.quiet })))
