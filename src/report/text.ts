@@ -90,5 +90,26 @@ export function formatSummary(res: SimulationResult): string {
     }
     if (b.windowShare > 0) out.push(`  TCP window (window ÷ RTT per stream): ${formatPct(b.windowShare)}`);
   }
+  if (res.economy) out.push('', ...economyLines(res));
   return out.join('\n');
+}
+
+/** The economy in a few lines: what it paid, what it bought, and the headline against the hyperscalers. */
+function economyLines(res: SimulationResult): string[] {
+  const e = res.economy!, f = e.summary.final, h = e.headline;
+  const lines = [
+    `token economy: ${e.summary.days} days (${e.coupledDays} coupled to the run's verified work, ${e.uncoupledDays} after it on the capacity model)` +
+      (e.summary.preset ? `, preset ${e.summary.preset}` : ''),
+    `  token price ${formatUsd(f.priceUsd)} at the end (peak ${formatUsd(e.summary.peakPriceUsd)}, max drawdown ${formatPct(e.summary.maxDrawdown)}), market cap ${formatUsd(f.marketCapUsd)}`,
+    `  emissions worth ${formatUsd(e.summary.emissionValueUsd)}; operators got ${formatUsd(e.summary.operatorRewardUsd)} of the ${formatUsd(e.summary.requiredSubsidyUsd)} subsidy they needed (${formatPct(e.summary.subsidyCoverage)})`,
+    `  absorption: investors bought ${formatUsd(e.summary.investorBuyUsd)} against ${formatUsd(e.summary.operatorSellUsd + e.summary.unlockSellUsd + e.summary.otherSellUsd)} of selling (ratio ${e.summary.absorptionRatio.toFixed(2)})`,
+    `  capacity ${formatCount(f.capacityH100eq)} H100-eq at the end, ${formatPct(f.capacityShare)} of the hyperscalers' ${formatCount(f.hyperscalerH100eq)}; idle ${formatPct(f.idleFraction)}, exited ${formatPct(f.exitFraction)}`,
+    `  the model under this economy: ${h.finished ? formatDuration(h.timeToTrainS) : `not finished in ${formatDuration(h.timeToTrainS)}`}; ` +
+      `the hyperscalers' whole fleet would need ${formatDuration(h.hyperscalerTimeToTrainS)} (at MFU ${formatPct(h.hyperscalerMfu)}, ${h.hyperscalerMfuSource})`,
+  ];
+  for (const [cls, s] of Object.entries(e.nodeShortfall)) {
+    lines.push(`  note: ${cls} operators wanted up to ${s.maxGpus} more GPUs active than the run had nodes for (${s.days} days; reserve ${e.reservePerGpu}× the day-0 fleet)`);
+  }
+  if (e.droppedClasses.length > 0) lines.push(`  note: cohort classes without nodes in the system were left out: ${e.droppedClasses.join(', ')}`);
+  return lines;
 }

@@ -61,6 +61,24 @@ export function openTimeseries(file: string): TimeseriesWriter {
   };
 }
 
+/** economy.csv: one row per simulated day, written as the days pass (same synchronous path as timeseries.csv). */
+export function openEconomyCsv(file: string, columns: readonly string[]): { write(row: Readonly<Record<string, number>>): void; close(): Promise<void> } {
+  const fd = openSync(file, 'w');
+  const csv = csvFormat({ headers: [...columns], alwaysWriteHeaders: true });
+  csv.on('data', (chunk: Buffer) => writeSync(fd, chunk));
+  return {
+    write: (row) => { csv.write(columns.map((c) => row[c] ?? 0)); },
+    close: () => new Promise((resolve, reject) => {
+      csv.on('end', () => {
+        closeSync(fd);
+        resolve();
+      });
+      csv.on('error', reject);
+      csv.end();
+    }),
+  };
+}
+
 export function writeSummary(dir: string, res: SimulationResult): string {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'summary.json');

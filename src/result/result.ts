@@ -5,6 +5,7 @@
  */
 import type { LinkClass } from '../platform/platform';
 import type { SiteCostSpec, SiteKind } from '../scenario/types';
+import type { EconomySummary } from '../economy/run';
 
 export interface NodeResult {
   readonly id: number;
@@ -63,6 +64,18 @@ export interface LinkResult {
   readonly limitingFlowS: number;
 }
 
+export interface EconomyOutcome {
+  readonly summary: EconomySummary;
+  /** Days stepped while the training run was going (verified work measured), then after it (capacity model). */
+  readonly coupledDays: number;
+  readonly uncoupledDays: number;
+  /** Per cohort class: the most GPUs the economy wanted active that the run had no node for, and on how many days. */
+  readonly nodeShortfall: Readonly<Record<string, { readonly maxGpus: number; readonly days: number }>>;
+  /** Per node: USD of operator rewards its verified work earned (its class's share, split by verified work). */
+  readonly nodeEarningsUsd: Float64Array;
+  readonly columns: readonly string[];
+}
+
 export interface RunResult {
   readonly label: string;
   readonly timeS: number;
@@ -89,6 +102,8 @@ export interface RunResult {
     readonly timeline: number;
   };
   readonly simulator: { readonly events: number; readonly flowSolves: number };
+  /** The token economy coupled to this run, if the scenario has one. */
+  readonly economy?: EconomyOutcome;
   readonly nodes: readonly NodeResult[];
   readonly sites: readonly SiteResult[];
   readonly links: readonly LinkResult[];

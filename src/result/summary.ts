@@ -162,9 +162,13 @@ function breakdownOf(c: Cats, gpus: number): TimeBreakdown {
   };
 }
 
+/** A node held in reserve for the economy that its operators never bought: not part of the system run. */
+const neverJoined = (n: NodeResult) => n.joinAtS === Infinity && n.onlineS === 0 && n.tokens === 0;
+
 export function summarizeRun(r: RunResult): RunSummary {
   const T = r.timeS;
-  const totalGpus = r.nodes.reduce((n, x) => n + x.gpus, 0);
+  const nodes = r.nodes.filter((n) => !neverJoined(n));
+  const totalGpus = nodes.reduce((n, x) => n + x.gpus, 0);
   const cats = zeroCats();
   let peakOnlineFlop = 0, peakFleetFlop = 0, energyJ = 0, onlineGpuS = 0;
   const cost = zeroCost();
@@ -173,7 +177,7 @@ export function summarizeRun(r: RunResult): RunSummary {
     site: s.name, kind: s.kind, costModel: s.cost.model, gpus: 0, onlineGpuS: 0, computeGpuS: 0, tokens: 0, energyJ: 0,
     cost: zeroCost(), cats: zeroCats(),
   }));
-  for (const node of r.nodes) {
+  for (const node of nodes) {
     const g = node.gpus, online = node.onlineS;
     addNode(cats, node, T);
     gpuTypes[node.gpu] = (gpuTypes[node.gpu] ?? 0) + g;
@@ -209,10 +213,10 @@ export function summarizeRun(r: RunResult): RunSummary {
     finished: r.tokensDone >= r.targetTokens,
     stopReason: r.stopReason,
     progress: Math.min(1, safeDiv(r.tokensDone, r.targetTokens)),
-    nodes: r.nodes.length,
+    nodes: nodes.length,
     gpus: totalGpus,
     gpuTypes,
-    sites: r.sites.length,
+    sites: new Set(nodes.map((n) => n.site)).size,
     timeToTrainS: T,
     tokensTrained: r.tokensDone,
     effectiveTokens: r.tokensDone * eff.value,
@@ -235,7 +239,8 @@ export function summarizeRun(r: RunResult): RunSummary {
       failures: r.events.failures, churn: r.events.churn, restarts: r.events.restarts, discardedRounds: r.events.discardedRounds,
       sitOutLayouts: r.events.sitOutLayouts, outages: r.events.outages, timelineEvents: r.events.timeline,
     },
-    perSite: perSite.map(({ cost: c, cats: sc, ...rest }) => ({ ...rest, costUsd: costTotal(c), cost: c, breakdown: breakdownOf(sc, rest.gpus) })),
+    perSite: perSite.filter((p) => p.gpus > 0)
+      .map(({ cost: c, cats: sc, ...rest }) => ({ ...rest, costUsd: costTotal(c), cost: c, breakdown: breakdownOf(sc, rest.gpus) })),
     simulator: r.simulator,
   };
 }

@@ -14,6 +14,11 @@ import type { RawScenario, RawSystem } from './schema';
 import type { NodeGroupSpec, RunSpec, Scenario, SiteSpec, StrategySpec } from './types';
 import { COMPRESSION, defaultTokenEfficiency } from '../strategy/methods';
 import { resolveTimeline } from './timeline';
+import { resolveEconomy } from './economy';
+import { coupleEconomy, type CoupledEconomy } from './couple';
+
+/** Reserve nodes the economy can bring in, per day-0 GPU of each cohort class. */
+const ECONOMY_RESERVE = 8;
 
 type RawNodeGroup = RawSystem['sites'][number]['nodes'][number];
 
@@ -61,15 +66,18 @@ export function resolveScenario(raw: RawScenario, file: string, catalog: Catalog
   } as const;
   if (t.tokens <= 0) issue('training.tokens', 'expected a positive number of tokens');
 
-  const run = resolveSystem(raw.system, 'system', model, catalog, gpus, issue, 'system');
+  let run = resolveSystem(raw.system, 'system', model, catalog, gpus, issue, 'system');
   const baseline = raw.baseline ? resolveSystem(raw.baseline, 'baseline', model, catalog, gpus, issue, 'baseline') : null;
+  const rawEconomy = raw.economy ? resolveEconomy(raw.economy, { gpus, sites: catalog.defaults.sites }, issue) : null;
   if (issues.length > 0 || !run) return { issues };
+  let economy: CoupledEconomy | null = null;
+  if (rawEconomy) ({ economy, run } = coupleEconomy(rawEconomy, run, raw.economy?.reserve ?? ECONOMY_RESERVE));
   const name = raw.name ?? file.replace(/^.*[\\/]/, '').replace(/\.(ya?ml|json)$/i, '');
   return {
     issues,
     scenario: {
       name, description: raw.description, file, seed: raw.seed, model, training, run, baseline,
-      output: { timeseriesIntervalS: raw.output.timeseriesInterval },
+      output: { timeseriesIntervalS: raw.output.timeseriesInterval }, economy,
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { parseQuantity, parseCount, type QuantityKind, expectedText } from './units';
+import { economySchema } from './economy';
 
 function show(v: unknown): string {
   if (v === undefined) return 'nothing';
@@ -222,6 +223,7 @@ export const scenarioSchema = z.strictObject({
   baseline: systemSchema.nullable().optional().meta({ description: 'a comparison system; null (or --no-baseline) for none' }),
   sweep: z.record(z.string(), z.unknown()).optional().meta({ description: 'a parameter sweep over this scenario, run by dtsim sweep (ignored by dtsim run); see README, Sweeps' }),
   output: z.strictObject({ timeseriesInterval: qty('time').default(3600) }).prefault({}),
+  economy: economySchema.optional().meta({ description: 'a token economy coupled to the system run (see README, Token economy)' }),
 });
 
 export type RawScenario = z.output<typeof scenarioSchema>;

@@ -6,6 +6,7 @@ import type { GpuSpec, Precision } from '../compute/gpu';
 import type { ModelShape } from '../workload/model';
 import type { Recompute } from '../workload/flops';
 import type { DatedEvent } from '../timeline/spec';
+import type { CoupledEconomy } from './couple';
 
 export type SiteKind = 'hyperscaler' | 'tier2' | 'cloud' | 'home';
 
@@ -21,6 +22,8 @@ export interface Scenario {
   /** A tightly coupled comparison system (e.g. a hyperscaler cluster), if any. */
   readonly baseline: RunSpec | null;
   readonly output: OutputSpec;
+  /** A token economy coupled to the system run, fitted to its sites; null = none. */
+  readonly economy: CoupledEconomy | null;
 }
 
 export interface TrainingSpec {

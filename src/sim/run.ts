@@ -15,6 +15,9 @@ import { buildLayout, layoutWithoutInfeasibleGroups, type Layout } from '../stra
 import { youngInterval } from '../faults/faults';
 import { Fleet } from '../fleet/fleet';
 import { WorkLedger } from '../fleet/ledger';
+import { attachEconomy } from './economy';
+import { DAY_S, type EconomySpec } from '../economy/spec';
+import type { EconomyRow } from '../economy/day';
 import { installTimeline, type TimelineHooks } from '../timeline/driver';
 import { period, STEADY_TOLERANCE, type PeriodEnv, type RoundState } from './period';
 import type { RunSpec, Scenario } from '../scenario/types';
@@ -53,6 +56,8 @@ export interface RunOptions {
   readonly ledgerBinS?: number;
   /** Called with the run's state once it is wired, before it starts (drivers such as the economy attach here). */
   readonly attach?: (rs: RunState) => void;
+  /** Couple this token economy to the run (its daily rows go to onRow). */
+  readonly economy?: { readonly spec: EconomySpec; readonly onRow?: (row: EconomyRow) => void };
   /** Records a trace of the run (dtsim run --trace); absent: nothing is recorded. */
   readonly tracer?: Tracer;
 }
@@ -91,6 +96,8 @@ export class RunState {
   trainer: Process<void> | null = null;
   /** How every driver changes membership: the fleet, plus what the trainer does about it. */
   membership: TimelineHooks = { leave: () => {}, rejoin: () => {}, changed: () => {} };
+  /** Model FLOP per token (no recomputation): the unit of verified work. */
+  readonly modelFlopPerToken: number;
   /** Work per node per bin of time, when a consumer (the economy) needs it dated. */
   readonly ledger: WorkLedger | null;
 
@@ -110,7 +117,9 @@ export class RunState {
     this.lostWorkS = new Float64Array(n);
     this.restartS = new Float64Array(n);
     this.checkpointS = new Float64Array(n);
-    this.ledger = opts.ledgerBinS ? new WorkLedger(opts.ledgerBinS, () => this.platform.nodes.length) : null;
+    const binS = opts.economy ? DAY_S : opts.ledgerBinS;
+    this.ledger = binS ? new WorkLedger(binS, () => this.platform.nodes.length) : null;
+    this.modelFlopPerToken = flopsPerToken(scenario.model, scenario.training.recompute).model;
   }
 
   get elastic(): boolean {
@@ -442,6 +451,7 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
   }
 
   opts.attach?.(rs);
+  const economy = opts.economy ? attachEconomy(rs, opts.economy.spec, opts.seed, opts.economy.onRow) : null;
   rs.trainer = spawn(engine, trainer());
   rs.trainer.on(() => engine.stop());
   engine.run(horizonS, spec.engine.maxEvents);
@@ -450,7 +460,7 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
   rs.commit();
   fleet.finish();
   row('end', rs.currentLayout !== null, true);
-  return collect(rs, flopsPerToken(model, training.recompute).model);
+  return { ...collect(rs, rs.modelFlopPerToken), economy: economy?.finish() };
 }
 
 /** The run's result as plain data, read once from the live state at the end. */

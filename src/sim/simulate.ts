@@ -8,11 +8,14 @@ import { paramCount } from '../workload/model';
 import { simulateRun, type TimeseriesRow } from './run';
 import { summarizeRun, type RunSummary } from '../result/summary';
 import type { RunResult } from '../result/result';
+import type { EconomySummary } from '../economy/run';
+import type { EconomyRow } from '../economy/day';
+import { H100_PEAK_FLOP_S } from './economy';
 import type { RingMode } from '../collective/allreduce';
 import { InfeasibleLayout } from '../strategy/layout';
 import type { Tracer } from '../trace/tracer';
 
-export const SUMMARY_SCHEMA_VERSION = 2;
+export const SUMMARY_SCHEMA_VERSION = 3;
 
 export interface SimulationResult {
   readonly schemaVersion: number;
@@ -21,6 +24,8 @@ export interface SimulationResult {
   readonly baseline: RunSummary | null;
   /** Run ÷ baseline for the headline figures, when there is a baseline. */
   readonly comparison: Comparison | null;
+  /** The token economy coupled to the system run, when the scenario has one. */
+  readonly economy: EconomySection | null;
   /**
    * Everything behind the summaries: the resolved scenario (SI units) and each run's per-node,
    * per-site and per-link result. Not part of summary.json (nodes.csv and links.csv hold it).
@@ -43,6 +48,29 @@ export interface Comparison {
   readonly note?: string;
 }
 
+/** summary.json's economy section: the economy's own summary, how it was coupled, and the headline. */
+export interface EconomySection {
+  /** Days stepped on the run's measured verified work, then on the economy's capacity model after training ended. */
+  readonly coupledDays: number;
+  readonly uncoupledDays: number;
+  /** Cohort classes of the economy with no node in the system (left out), and reserve nodes per day-0 GPU. */
+  readonly droppedClasses: readonly string[];
+  readonly reservePerGpu: number;
+  /** Classes whose operators wanted more GPUs active than the run had nodes for: the largest gap and the days it occurred. */
+  readonly nodeShortfall: Readonly<Record<string, { readonly maxGpus: number; readonly days: number }>>;
+  readonly headline: {
+    /** The scenario's model under this economy (the system run), and whether it finished. */
+    readonly timeToTrainS: number;
+    readonly finished: boolean;
+    /** Hyperscalers' capacity (H100-eq) at the end of the run, and the time that whole fleet would need at the baseline's MFU (or 0.4). */
+    readonly hyperscalerH100eq: number;
+    readonly hyperscalerTimeToTrainS: number;
+    readonly hyperscalerMfu: number;
+    readonly hyperscalerMfuSource: string;
+  };
+  readonly summary: EconomySummary;
+}
+
 export interface SimulateOptions {
   readonly seed?: number;
   readonly onRow?: (row: TimeseriesRow) => void;
@@ -52,6 +80,8 @@ export interface SimulateOptions {
   readonly fastForward?: boolean;
   /** Records a trace of the system under study (not the baseline); see src/report/trace.ts. */
   readonly tracer?: Tracer;
+  /** Each day's economy row, as it is produced (economy.csv). */
+  readonly onEconomyRow?: (row: EconomyRow) => void;
 }
 
 export function simulate(scenario: Scenario, opts: SimulateOptions = {}): SimulationResult {
@@ -60,8 +90,9 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
   const runOne = (spec: Scenario['run'], field: string) => {
     const s = opts.fastForward === undefined ? spec : { ...spec, engine: { ...spec.engine, fastForward: opts.fastForward } };
     try {
+      const economy = field === 'system' && scenario.economy ? { spec: scenario.economy.spec, onRow: opts.onEconomyRow } : undefined;
       return simulateRun(scenario, s, {
-        seed, regions, onRow: opts.onRow, ringMode: opts.ringMode, field, tracer: field === 'system' ? opts.tracer : undefined,
+        seed, regions, onRow: opts.onRow, ringMode: opts.ringMode, field, economy, tracer: field === 'system' ? opts.tracer : undefined,
         onProgress: opts.onProgress ? (f) => opts.onProgress!(s.label, f) : undefined,
       });
     } catch (e) {
@@ -83,7 +114,28 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
     run,
     baseline,
     comparison: baseline ? compare(run, baseline) : null,
+    economy: runResult.economy && scenario.economy ? economySection(scenario, runResult, run, baseline) : null,
     details: { scenario, run: runResult, baseline: baselineResult },
+  };
+}
+
+/** MFU a hyperscaler cluster reaches when the scenario has no baseline to measure it: 40 % [M] (Llama 3 405B reports 38-43 %, arXiv 2407.21783 Table 4). */
+const DEFAULT_HYPERSCALER_MFU = 0.4;
+
+function economySection(scenario: Scenario, r: RunResult, run: RunSummary, baseline: RunSummary | null): EconomySection {
+  const e = r.economy!, c = scenario.economy!;
+  const hyper = e.summary.final.hyperscalerH100eq;
+  const mfu = baseline && baseline.mfu > 0 ? baseline.mfu : DEFAULT_HYPERSCALER_MFU;
+  const flop = scenario.training.tokens * r.modelFlopPerToken;
+  return {
+    coupledDays: e.coupledDays, uncoupledDays: e.uncoupledDays, droppedClasses: c.droppedClasses, reservePerGpu: c.reserve,
+    nodeShortfall: e.nodeShortfall,
+    headline: {
+      timeToTrainS: run.timeToTrainS, finished: run.finished, hyperscalerH100eq: hyper,
+      hyperscalerTimeToTrainS: hyper > 0 ? flop / (hyper * H100_PEAK_FLOP_S * mfu) : 0,
+      hyperscalerMfu: mfu, hyperscalerMfuSource: baseline && baseline.mfu > 0 ? `the baseline run (${baseline.label})` : 'default 0.4 [M] (Llama 3 405B: 38-43 %, arXiv 2407.21783)',
+    },
+    summary: e.summary,
   };
 }
 

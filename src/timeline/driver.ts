@@ -63,7 +63,9 @@ export function installTimeline(engine: Engine, platform: Platform, fleet: Fleet
     }
   }
   for (const n of offlineAtStart) fleet.setDown(n, 'churn');
-  for (const node of platform.nodes) if (node.joinAtS > 0) fleet.setDown(node.id, 'absent');
+  // Nodes a timeline adds wait for their date; nodes held in reserve for the economy (joinAtS
+  // Infinity) wait for their operators to buy them.
+  for (const node of platform.nodes) if (node.joinAtS > 0) fleet.setDown(node.id, node.joinAtS === Infinity ? 'economy' : 'absent');
 
   for (const ev of spec.events) {
     const occurrence = (i: number): void => {
