@@ -47,7 +47,7 @@ export function buildSections(inp: ReportInputs): ChartSection[] {
 
   if (inp.economy) {
     const charts = genericTimeCharts(inp.economy, 'economy.csv');
-    sections.push({ id: 'economy', title: 'Token economy', charts, missing: charts.length === 0 ? ['economy.csv has no time column (time_s) to chart.'] : [] });
+    sections.push({ id: 'economy', title: 'Token economy', charts, missing: charts.length === 0 ? ['economy.csv has no time column (time_s or day) to chart.'] : [] });
   }
   return sections;
 }

@@ -136,6 +136,11 @@ describe('optional files', () => {
     expect(cs[0].series.map((s) => s.label)).toEqual(['a', 'b']);
     expect(cs[0].series[1].points).toEqual([[0, 3]]);
     expect(genericTimeCharts(parseCsv('a,b\n1,2\n'), 'x.csv')).toEqual([]);
+    // economy.csv counts days; its headline columns come first.
+    const econ = genericTimeCharts(parseCsv('day,sentiment,price_usd,absorption_ratio\n0,1,2,0.5\n10,1,3,0.6\n'), 'economy.csv');
+    expect(econ.map((c) => c.table.columns.at(-1))).toEqual(['price_usd', 'absorption_ratio', 'sentiment']);
+    expect(econ[0].xLabel).toContain('days');
+    expect(econ[0].series[0].points).toEqual([[0, 2], [10, 3]]);
   });
 
   it('GPU mix over time needs a time column; per-node tables give none', () => {

@@ -78,17 +78,35 @@ export function humanize(col: string): string {
   return col.replace(/_usd$/i, ' (USD)').replace(/_s$/i, ' (s)').replace(/_/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
+/** economy.csv columns charted first (the issue's questions: price, emission vs subsidy, absorption, capacity). */
+export const PREFERRED_COLUMNS = [
+  'price_usd', 'emission_value_usd', 'required_subsidy_usd', 'subsidy_coverage', 'absorption_ratio', 'capacity_h100eq',
+  'hyperscaler_h100eq', 'capacity_share', 'operator_reward_usd', 'gpus_active', 'market_cap_usd', 'utilization',
+];
+
 /**
- * One line chart per numeric column of a time-indexed table (at most `maxCharts`), a series per
- * value of its run / cohort column. Returns [] when there is no time column.
+ * One line chart per numeric column of a time-indexed table (time_s in seconds, or day in days),
+ * preferred columns first, at most `maxCharts`; a series per value of its run / cohort column.
+ * Returns [] when there is no time column.
  */
 export function genericTimeCharts(t: CsvTable, file: string, maxCharts = 12, maxPoints = 300): LineChartSpec[] {
-  const tc = columnIndex(t, ...TIME_COLUMNS);
+  let tc = columnIndex(t, ...TIME_COLUMNS);
+  let perUnit = 1;
+  if (tc < 0) {
+    tc = columnIndex(t, 'day');
+    perUnit = 86400;
+  }
   if (tc < 0) return [];
   const gc = columnIndex(t, ...GROUP_COLUMNS);
-  const unit = timeUnit(Math.max(0, ...t.rows.map((r) => Number(r[tc])).filter(Number.isFinite)));
+  const sec = (r: readonly string[]) => Number(r[tc]) * perUnit;
+  const unit = timeUnit(Math.max(0, ...t.rows.map(sec).filter(Number.isFinite)));
   const numeric = t.columns.map((_, i) => i).filter((i) => i !== tc && i !== gc && t.rows.length > 0
     && t.rows.every((r) => r[i] === '' || r[i] === undefined || Number.isFinite(Number(r[i]))) && t.rows.some((r) => r[i] !== '' && r[i] !== undefined));
+  const rank = (i: number) => {
+    const k = PREFERRED_COLUMNS.indexOf(t.columns[i]);
+    return k < 0 ? PREFERRED_COLUMNS.length + i : k;
+  };
+  numeric.sort((a, b) => rank(a) - rank(b));
   const groups = gc >= 0 ? [...new Set(t.rows.map((r) => r[gc] ?? ''))] : [''];
   const base = file.replace(/\.csv$/i, '');
   return numeric.slice(0, maxCharts).map((i) => {
@@ -96,7 +114,7 @@ export function genericTimeCharts(t: CsvTable, file: string, maxCharts = 12, max
     const series: LineSeriesSpec[] = groups.map((g, k) => ({
       key: g || col, label: g || humanize(col), color: k % 8, curve: 'linear' as const,
       points: downsample(t.rows.filter((r) => gc < 0 || r[gc] === g).filter((r) => r[i] !== '' && r[i] !== undefined)
-        .map((r) => [Number(r[tc]) / unit.seconds, Number(r[i])] as const).filter(([x]) => Number.isFinite(x)).sort((a, b) => a[0] - b[0]), maxPoints),
+        .map((r) => [sec(r) / unit.seconds, Number(r[i])] as const).filter(([x]) => Number.isFinite(x)).sort((a, b) => a[0] - b[0]), maxPoints),
     })).filter((s) => s.points.length > 0);
     return {
       kind: 'line', id: `${base}-${col}`.replace(/[^A-Za-z0-9_-]/g, '-'), title: `${humanize(col)}`,
@@ -104,7 +122,7 @@ export function genericTimeCharts(t: CsvTable, file: string, maxCharts = 12, max
       xLabel: `Time since start (${unit.label})`, yLabel: humanize(col), yFormat: 'number', series, events: [], refLines: [],
       table: {
         columns: [...(gc >= 0 ? [t.columns[gc]] : []), `time (${unit.label})`, col],
-        rows: t.rows.filter((r) => r[i] !== '' && r[i] !== undefined).map((r) => [...(gc >= 0 ? [r[gc] ?? ''] : []), Number(r[tc]) / unit.seconds, Number(r[i])]),
+        rows: t.rows.filter((r) => r[i] !== '' && r[i] !== undefined).map((r) => [...(gc >= 0 ? [r[gc] ?? ''] : []), sec(r) / unit.seconds, Number(r[i])]),
         csvName: `${base}-${col}.csv`,
       },
     } satisfies LineChartSpec;
