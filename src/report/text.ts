@@ -99,7 +99,7 @@ function economyLines(res: SimulationResult): string[] {
   const e = res.economy!, f = e.summary.final, h = e.headline;
   const lines = [
     `token economy: ${e.summary.days} days (${e.coupledDays} coupled to the run's verified work, ${e.uncoupledDays} after it on the capacity model)` +
-      (e.summary.preset ? `, preset ${e.summary.preset}` : ''),
+      (e.summary.preset ? `, preset ${e.summary.preset}` : '') + (e.scale !== 1 ? `; supply, emission, inflows and demand scaled ×${e.scale.toPrecision(3)} to the system's size` : ''),
     `  token price ${formatUsd(f.priceUsd)} at the end (peak ${formatUsd(e.summary.peakPriceUsd)}, max drawdown ${formatPct(e.summary.maxDrawdown)}), market cap ${formatUsd(f.marketCapUsd)}`,
     `  emissions worth ${formatUsd(e.summary.emissionValueUsd)}; operators got ${formatUsd(e.summary.operatorRewardUsd)} of the ${formatUsd(e.summary.requiredSubsidyUsd)} subsidy they needed (${formatPct(e.summary.subsidyCoverage)})`,
     `  absorption: investors bought ${formatUsd(e.summary.investorBuyUsd)} against ${formatUsd(e.summary.operatorSellUsd + e.summary.unlockSellUsd + e.summary.otherSellUsd)} of selling (ratio ${e.summary.absorptionRatio.toFixed(2)})`,

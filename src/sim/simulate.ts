@@ -56,6 +56,8 @@ export interface EconomySection {
   /** Cohort classes of the economy with no node in the system (left out), and reserve nodes per day-0 GPU. */
   readonly droppedClasses: readonly string[];
   readonly reservePerGpu: number;
+  /** The economy's extensive quantities (supply, emission, inflows, demand, supply caps) × this: system H100-eq ÷ the economy's own. */
+  readonly scale: number;
   /** Classes whose operators wanted more GPUs active than the run had nodes for: the largest gap and the days it occurred. */
   readonly nodeShortfall: Readonly<Record<string, { readonly maxGpus: number; readonly days: number }>>;
   readonly headline: {
@@ -128,7 +130,7 @@ function economySection(scenario: Scenario, r: RunResult, run: RunSummary, basel
   const mfu = baseline && baseline.mfu > 0 ? baseline.mfu : DEFAULT_HYPERSCALER_MFU;
   const flop = scenario.training.tokens * r.modelFlopPerToken;
   return {
-    coupledDays: e.coupledDays, uncoupledDays: e.uncoupledDays, droppedClasses: c.droppedClasses, reservePerGpu: c.reserve,
+    coupledDays: e.coupledDays, uncoupledDays: e.uncoupledDays, droppedClasses: c.droppedClasses, reservePerGpu: c.reserve, scale: c.scale,
     nodeShortfall: e.nodeShortfall,
     headline: {
       timeToTrainS: run.timeToTrainS, finished: run.finished, hyperscalerH100eq: hyper,

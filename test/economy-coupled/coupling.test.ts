@@ -31,10 +31,7 @@ function tree(economy: Record<string, unknown>, tokens = 7e13) {
     economy: {
       days: 800,
       reserve: 10,
-      // Emission and demand sized to a 22-GPU network (the defaults are sized to 20,000 H100-eq).
-      token: { emission: { kind: 'halving', tokensPerDay: 7.2, maxSupply: 21e6, blocksPerDay: 7200 } },
-      demand: { h100eqHoursPerDay: 200 },
-      decisions: { seedGpus: 0.2 },
+      // The presets describe a 20,000 H100-eq network: coupled, they are scaled to this one.
       ...economy,
     },
   };
@@ -110,5 +107,25 @@ describe('the economy coupled to a run', () => {
     const plain = simulateRun(s, s.run, { seed: 1, regions: loadCatalog().regions });
     const ledgered = simulateRun(s, s.run, { seed: 1, regions: loadCatalog().regions, ledgerBinS: 86400 });
     expect(JSON.stringify(ledgered)).toBe(JSON.stringify(plain));
+  });
+});
+
+describe('fitting an economy to the system', () => {
+  it('scales its extensive quantities by the ratio of H100-equivalents and keeps prices', () => {
+    const s = scenario(tree({ preset: 'base', days: 10 }, 1e12));
+    const e = s.economy!;
+    // The system: 16 H100 + 6 RTX 4090 at their BF16 peaks ÷ the H100's; the preset: 20,000 H100-eq.
+    const h100 = 989.4e12, rtx = s.run.topology.sites[1].nodes[0].gpu.peakFlopS.bf16;
+    expect(rel(e.scale, (16 + 6 * rtx / h100) / 20000)).toBeLessThan(1e-9);
+    const raw = scenario({ ...tree({ preset: 'base', days: 10 }, 1e12), economy: undefined });
+    expect(raw.economy).toBeNull();
+    expect(e.spec.token.initialPriceUsd).toBe(300);
+    expect(rel(e.spec.token.initialSupply, 10e6 * e.scale)).toBeLessThan(1e-12);
+    expect(e.spec.hyperscaler.initialH100eq).toBe(4e6);
+    // Classes without nodes in the system are left out, and said so.
+    expect(e.droppedClasses).toEqual(['a100-80gb@tier2', 'h100-sxm@cloud', 'b200@tier2']);
+    // Reserve nodes: 10 × the day-0 GPUs of each class, held out of the fleet.
+    const reserve = s.run.topology.sites.filter((x) => x.name.includes('-reserve-'));
+    expect(reserve.reduce((x, site) => x + site.nodes.reduce((y, g) => y + g.count * g.gpusPerNode, 0), 0)).toBe(10 * 22);
   });
 });
