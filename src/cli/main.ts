@@ -7,13 +7,15 @@ import { join } from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { readScenarioTree, applyOverrides, scenarioFromTree, ScenarioError } from '../scenario/load';
 import { scenarioJsonSchema } from '../scenario/schema';
-import { simulate } from '../sim/simulate';
+import { simulate, type SimulateOptions, type SimulationResult } from '../sim/simulate';
 import { InfeasibleLayout } from '../strategy/layout';
 import { loadCatalog, formatCatalog } from '../compute/catalog';
 import { MODEL_PRESETS } from '../workload/presets';
 import { paramCount } from '../workload/model';
 import { formatSummary } from '../report/text';
-import { openTimeseries, resultJson, writeSummary } from '../report/write';
+import { csvText, openEconomyCsv, openTimeseries, resultJson, writeSummary } from '../report/write';
+import { economyColumns } from '../economy/day';
+import { simulateMonteCarlo, MC_DAILY } from '../sim/montecarlo';
 import { writeTables } from '../report/tables';
 import { openTrace, parseTraceWindow } from '../report/trace';
 import { formatCount } from '../report/format';
@@ -32,6 +34,8 @@ export interface RunArgs {
   readonly set: readonly string[];
   readonly fastForward: boolean;
   readonly quiet: boolean;
+  /** Monte Carlo runs of a scenario with an economy (seeds seed, seed+1, …). */
+  readonly runs?: number;
   /** false (--no-baseline): drop the scenario's baseline. */
   readonly baseline?: boolean;
   /** --trace FILE [--trace-window START,END]: a Perfetto / Chrome trace of the system under study. */
@@ -47,6 +51,7 @@ export async function runCommand(a: RunArgs, io: { out: NodeJS.WritableStream; e
   const dir = a.out ?? join('reports', scenario.name);
   mkdirSync(dir, { recursive: true }); // fail before a long run, not after it
   const ts = openTimeseries(join(dir, 'timeseries.csv'));
+  const econ = scenario.economy ? openEconomyCsv(join(dir, 'economy.csv'), economyColumns(scenario.economy.spec)) : null;
   const tty = !a.quiet && (io.err as NodeJS.WriteStream).isTTY === true;
   // A TTY gets a live percentage; a log (CI, a batch job) gets a plain line every 10 %.
   const step = tty ? 1 : 10;
@@ -55,10 +60,17 @@ export async function runCommand(a: RunArgs, io: { out: NodeJS.WritableStream; e
   let result;
   const trace = a.trace ? openTrace(a.trace, a.traceWindow ? usage(() => parseTraceWindow(a.traceWindow!)) : undefined) : null;
   try {
-    result = simulate(scenario, {
+    const sim = (opts: SimulateOptions): SimulationResult => {
+      if (!(a.runs && a.runs > 1 && scenario.economy)) return simulate(scenario, opts);
+      const mc = simulateMonteCarlo(scenario, a.runs, opts);
+      writeFileSync(join(dir, 'economy-mc.csv'), csvText(['day', ...MC_DAILY.flatMap((c) => [`${c}_p10`, `${c}_p50`, `${c}_p90`])], mc.monteCarlo.daily));
+      return { ...mc.first, economy: { ...mc.first.economy!, monteCarlo: mc.monteCarlo } };
+    };
+    result = sim({
       seed: a.seed, tracer: trace?.tracer,
       fastForward: a.fastForward ? undefined : false,
       onRow: (row) => ts.write(row),
+      onEconomyRow: econ ? (row) => econ.write(row) : undefined,
       onProgress: a.quiet ? undefined : (label, f) => {
         const pct = step * Math.floor((100 * Math.min(1, f)) / step);
         if (label !== lastLabel) lastPct = -1;
@@ -73,6 +85,7 @@ export async function runCommand(a: RunArgs, io: { out: NodeJS.WritableStream; e
     if (tty) io.err.write('\r\x1b[K');
     trace?.close();
     await ts.close();
+    await econ?.close();
   }
   writeSummary(dir, result);
   writeTables(dir, [result.details.run, ...(result.details.baseline ? [result.details.baseline] : [])]);
@@ -120,11 +133,12 @@ export async function main(argv: readonly string[]): Promise<number> {
         .option('json', { type: 'boolean', default: false, describe: 'print summary.json to stdout instead of the text summary' })
         .option('set', { type: 'string', array: true, default: [], describe: 'override a field, e.g. --set system.strategy.innerSteps=500' })
         .option('fast-forward', { type: 'boolean', default: true, describe: 'skip identical periods (--no-fast-forward simulates every step)' })
+        .option('runs', { type: 'number', default: 1, describe: 'Monte Carlo runs over seeds (scenarios with an economy): P10/P50/P90 bands in summary.json and economy-mc.csv' })
         .option('baseline', { type: 'boolean', default: true, describe: "--no-baseline drops the scenario's baseline" })
         .option('quiet', { type: 'boolean', default: false })
         .option('trace', { type: 'string', describe: 'write a Chrome/Perfetto trace of the system run to this file (open in https://ui.perfetto.dev)' })
         .option('trace-window', { type: 'string', describe: 'simulated time to trace, START,END ("2 h,3 h"; default: the first 3 periods or the first hour)' }),
-      wrap((a) => runCommand({ scenario: a.scenario, out: a.out, seed: a.seed, json: a.json, set: a.set.map(String), fastForward: a.fastForward, quiet: a.quiet, baseline: a.baseline, trace: a.trace, traceWindow: a.traceWindow })))
+      wrap((a) => runCommand({ scenario: a.scenario, out: a.out, seed: a.seed, json: a.json, set: a.set.map(String), fastForward: a.fastForward, quiet: a.quiet, runs: a.runs, baseline: a.baseline, trace: a.trace, traceWindow: a.traceWindow })))
       .command('schema', 'print the JSON Schema of scenario files', () => {}, wrap(() => {
         process.stdout.write(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
         return 0;

@@ -79,6 +79,16 @@ export function openEconomyCsv(file: string, columns: readonly string[]): { writ
   };
 }
 
+/** CSV text of rows over `columns` (fast-csv, synchronous). */
+export function csvText(columns: readonly string[], rows: readonly Readonly<Record<string, number>>[]): string {
+  const chunks: string[] = [];
+  const f = csvFormat({ headers: [...columns], alwaysWriteHeaders: true });
+  f.on('data', (c: Buffer) => chunks.push(c.toString('utf8')));
+  for (const r of rows) f.write(columns.map((c) => r[c] ?? 0));
+  f.end();
+  return `${chunks.join('')}\n`;
+}
+
 export function writeSummary(dir: string, res: SimulationResult): string {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'summary.json');

@@ -11,6 +11,7 @@ import type { RunResult } from '../result/result';
 import type { EconomySummary } from '../economy/run';
 import type { EconomyRow } from '../economy/day';
 import { H100_PEAK_FLOP_S } from './economy';
+import type { MonteCarlo } from './montecarlo';
 import type { RingMode } from '../collective/allreduce';
 import { InfeasibleLayout } from '../strategy/layout';
 import type { Tracer } from '../trace/tracer';
@@ -71,6 +72,8 @@ export interface EconomySection {
     readonly hyperscalerMfuSource: string;
   };
   readonly summary: EconomySummary;
+  /** With `dtsim run --runs N`: P10/P50/P90 of the headline figures over N seeds. */
+  readonly monteCarlo?: MonteCarlo;
 }
 
 export interface SimulateOptions {
