@@ -304,8 +304,9 @@ export function advanceDay(spec: EconomySpec, s: EconomyState, input: DayInput, 
 
   const hist = s.priceHistory;
   const ret = hist.length > 0 && hist[0] > 0 ? Math.log(P / hist[0]) : 0;
-  // Base buying: the shock factor × momentum (clamped to [0, 3]); sentiment moves the price below.
-  const investorBase = m.investorUsdPerDay * env.investorFactor * Math.min(3, Math.max(0, 1 + m.momentum * ret));
+  // Base buying × shock factor × sentiment × momentum (clamped to [0, 3]); sentiment changes also
+  // reprice at once (below).
+  const investorBase = m.investorUsdPerDay * env.investorFactor * sentiment * Math.min(3, Math.max(0, 1 + m.momentum * ret));
   let r2 = buyTokens(pool, investorBase, fee);
   pool = r2.pool;
   s.supply.float += r2.tokensOut;
@@ -376,6 +377,18 @@ export function advanceDay(spec: EconomySpec, s: EconomyState, input: DayInput, 
       k.migrated = 0;
     }
   }
+  // Cohorts with nothing left move to `closed` (they never change again).
+  let dead = 0;
+  for (const k of s.cohorts) if (k.active + k.idle + k.migrated <= 0) dead++;
+  if (dead > 0) {
+    const gone = s.cohorts.filter((k) => k.active + k.idle + k.migrated <= 0);
+    for (const k of gone) {
+      s.closedExited += k.exited;
+      s.closedRetired += k.retired;
+    }
+    s.closed = s.closed.concat(gone);
+    s.cohorts = s.cohorts.filter((k) => k.active + k.idle + k.migrated > 0);
+  }
   let arrived = 0;
   const vDaysWindow = Math.max(1, Math.round(dec.vintageS / DAY_S));
   const vintage = Math.floor(tomorrow / vDaysWindow) * vDaysWindow;
@@ -425,6 +438,8 @@ export function advanceDay(spec: EconomySpec, s: EconomyState, input: DayInput, 
     gActive += k.active; gIdle += k.idle; gMig += k.migrated; gExit += k.exited; gRet += k.retired;
     activeNext[k.cls] += k.active;
   }
+  gExit += s.closedExited;
+  gRet += s.closedRetired;
   const rewardShares: Record<string, number> = {};
   const rewardTokens: Record<string, number> = {};
   spec.cohorts.forEach((c, i) => {

@@ -146,7 +146,7 @@ export function summarize(spec: EconomySpec, s: EconomyState, seed: number, acc:
   const gpusByClass: Record<string, ClassGpus> = {};
   spec.cohorts.forEach((c, i) => {
     let active = 0, idle = 0, migrated = 0, exited = 0, retired = 0, delivered = 0;
-    for (const k of s.cohorts) {
+    for (const k of [...s.cohorts, ...s.closed]) {
       if (k.cls !== i) continue;
       active += k.active; idle += k.idle; migrated += k.migrated; exited += k.exited; retired += k.retired; delivered += k.delivered;
     }
@@ -154,7 +154,7 @@ export function summarize(spec: EconomySpec, s: EconomyState, seed: number, acc:
   });
   // Cohorts: tiers of one class and vintage summed.
   const byKey = new Map<string, { cls: number; vintageDay: number; initial: boolean; f: number[]; payback: number | null; allPaid: boolean }>();
-  for (const k of s.cohorts) {
+  for (const k of [...s.closed, ...s.cohorts]) {
     const key = `${k.cls}/${k.vintageDay}/${k.initial}`;
     let e = byKey.get(key);
     if (!e) {

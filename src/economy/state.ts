@@ -103,7 +103,13 @@ export interface EconomyTotals {
 export interface EconomyState {
   /** The next day to simulate (0 on the initial state). */
   day: number;
+  /** Cohorts with GPUs still active, idle or migrated. */
   cohorts: CohortState[];
+  /** Cohorts whose GPUs have all exited or retired (kept for the summary; never change again). */
+  closed: CohortState[];
+  /** GPUs exited and retired in the closed cohorts. */
+  closedExited: number;
+  closedRetired: number;
   classes: ClassState[];
   supply: SupplyState;
   pool: Pool;
@@ -192,7 +198,7 @@ export function initialState(spec: EconomySpec): EconomyState {
   }));
 
   return {
-    day: 0, cohorts, classes,
+    day: 0, cohorts, closed: [], closedExited: 0, closedRetired: 0, classes,
     supply: { initial: t.initialSupply, minted: 0, burned: 0, float: freeSupply - poolTokens, lockedUnlocks, unlockedTeam: 0 },
     pool, priceUsd: t.initialPriceUsd, priceHistory: [t.initialPriceUsd],
     sentimentLn: 0, sentimentNoise: 0,
@@ -210,6 +216,7 @@ export function cloneState(s: EconomyState): EconomyState {
   return {
     ...s,
     cohorts: s.cohorts.map((k) => ({ ...k })),
+    closed: s.closed.slice(),
     classes: s.classes.map((c) => ({ ...c, vestDrops: c.vestDrops.slice(), orders: c.orders.slice() })),
     supply: { ...s.supply },
     priceHistory: s.priceHistory.slice(),

@@ -451,7 +451,19 @@ export function resolveEconomy(raw: RawEconomy, ctx: EconomyContext, issue: Issu
   const availableFrom = new Map<string, number>();
   const shocks: EconomyShock[] = [];
   const KINDS = ['sentiment', 'investorInflow', 'demand', 'hyperscalerCapex', 'supply', 'generation'] as const;
-  for (const [label, s, p] of shockEntries) {
+  // Shocks the scenario wrote are checked strictly; those inherited from the defaults or the preset
+  // drop the classes the scenario removed (and the shock, if nothing is left to select).
+  const ownShocks = Array.isArray(raw.shocks) ? null : new Set(Object.keys(raw.shocks ?? {}));
+  const isOwn = (p: string) => ownShocks === null || ownShocks.has(p.slice(`${at}.shocks.`.length));
+  for (const [label, s0, p] of shockEntries) {
+    let s = s0;
+    if (!isOwn(p)) {
+      if (s.supply?.classes) s = { ...s, supply: { ...s.supply, classes: s.supply.classes.filter((id) => classIndex.has(id)) } };
+      if (s.generation) s = { ...s, generation: { ...s.generation, classes: s.generation.classes.filter((id) => classIndex.has(id)) } };
+      if ((s.supply?.classes && s.supply.classes.length === 0) || (s.generation && s.generation.classes.length === 0)) continue;
+      if (s.supply && cohorts.every((c) => (s.supply!.gpus && !s.supply!.gpus.includes(c.gpu)) || (s.supply!.kinds && !s.supply!.kinds.includes(c.siteKind))
+        || (s.supply!.regions && (c.region === null || !s.supply!.regions.includes(c.region))))) continue;
+    }
     const given = KINDS.filter((k) => s[k] !== undefined);
     if (given.length !== 1) {
       report(p, `expected exactly one of ${KINDS.join(', ')}, got ${given.length === 0 ? 'none' : given.join(' and ')}`);

@@ -77,10 +77,18 @@ describe('economy errors name the file, the field and what was expected', () => 
     const spec = economySpecFrom({ preset: 'token-crash', market: { investorInflow: '1e6 USD/day' }, shocks: { crash: null } });
     expect(spec.market.investorUsdPerDay).toBeCloseTo(1e6, 3);
     expect(spec.market.poolDepth).toBe(0.03);
-    expect(spec.shocks.map((s) => s.label).sort()).toEqual(['blackwell', 'inflows-dry-up']);
+    expect(spec.shocks.map((s) => s.label).sort()).toEqual(['blackwell', 'inflows-dry-up', 'panic']);
     const listed = economySpecFrom({ preset: 'token-crash', shocks: [{ at: '10 days', demand: { factor: 3 } }] });
     expect(listed.shocks).toHaveLength(1);
     expect(listed.shocks[0]).toMatchObject({ kind: 'demand', atDay: 10, factor: 3 });
+    // Removing classes keeps the inherited shocks valid: they drop what is gone.
+    const fewer = economySpecFrom({ preset: 'hyperscalers-withhold', cohorts: { 'b200@tier2': null, 'h100-sxm@cloud': null } });
+    expect(fewer.shocks.map((s) => s.label)).not.toContain('blackwell');
+    expect(fewer.shocks.map((s) => s.label)).not.toContain('withhold-cloud-rentals');
+    expect(fewer.shocks.find((s) => s.label === 'withhold-datacenter-gpus')).toMatchObject({ classes: ['h100-sxm@tier2'] });
+    // ... but the scenario's own shocks are checked strictly.
+    expect(() => economySpecFrom({ cohorts: { 'b200@tier2': null }, shocks: { mine: { at: '1 day', generation: { classes: ['b200@tier2'] } } } }))
+      .toThrow(/economy\.shocks\.mine\.generation\.classes\[0\]: unknown cohort class 'b200@tier2'/);
     const io = economySpecFrom({ token: { emission: { kind: 'disinflation', base: 500e6, initialRatePerYear: 0.08, disinflationPerEpoch: 1.3886952395979300e-5, cap: 300e6 }, initialSupply: 500e6 } });
     expect(io.token.emission).toEqual({ kind: 'disinflation', base: 500e6, initialRatePerYear: 0.08, disinflationPerEpoch: 1.3886952395979300e-5, epochsPerDay: 24, cap: 300e6 });
   });
