@@ -62,7 +62,7 @@ function refOf(p: Profile, file: string, scaling: string): EfficiencyProfileRef 
 /** The profile's curve scaled by `factor`, checked like any efficiency curve. */
 function scaled(p: Profile, factor: number, note: string): EfficiencyCurve {
   const curve: EfficiencyCurve = {
-    points: p.curve.points.map(([f, e]) => [f, Number((e * factor).toPrecision(6))] as const),
+    points: p.curve.points.map(([f, e]) => [f, e * factor] as const),
     source: `${p.curve.source}; ${note}`,
   };
   const problems = checkCurve(curve);

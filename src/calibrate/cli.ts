@@ -12,7 +12,7 @@ import { loadCatalog } from '../compute/catalog';
 import { parseQuantity } from '../scenario/units';
 import { BACKEND_NAMES, type BackendName } from './names';
 import { KERNELS, KERNEL_NAMES, type KernelDef, type KernelName } from './kernels';
-import { flopRate, formatRate, profileJsonSchema, type Profile } from './profile';
+import { ProfileError, flopRate, formatRate, loadProfile, profileJsonSchema, refitProfile, type Profile } from './profile';
 import { progressPrinter } from './progress';
 
 export const DEFAULT_SIZES = [64, 128, 256, 512, 1024, 2048];
@@ -41,6 +41,7 @@ export function calibrateBuilder(y: Argv): Argv {
     .option('out', { type: 'string', describe: 'profile file (default profiles/<name>.json); calibration.html goes beside it' })
     .option('json', { type: 'boolean', default: false, describe: 'print the profile JSON to stdout' })
     .option('schema', { type: 'boolean', default: false, describe: 'print the JSON Schema of profile files and exit' })
+    .option('refit', { type: 'string', describe: 'recompute the curve (and calibration.html) of an existing profile from its measurements, for --primary or its own backend; no timing' })
     .option('quiet', { type: 'boolean', default: false });
 }
 
@@ -67,6 +68,7 @@ export interface CalibrateArgs {
   readonly out?: string;
   readonly json: boolean;
   readonly schema: boolean;
+  readonly refit?: string;
   readonly quiet: boolean;
 }
 
@@ -178,6 +180,7 @@ export async function calibrateCommand(
     io.out.write(`${JSON.stringify(profileJsonSchema(), null, 2)}\n`);
     return 0;
   }
+  if (a.refit !== undefined) return refitCommand(a, io);
   let opts;
   try {
     opts = parseArgs(a);
@@ -208,11 +211,40 @@ export async function calibrateCommand(
     throw e;
   }
   progress.end();
-  const html = join(dirname(opts.out), 'calibration.html');
-  writeFileSync(opts.out, `${JSON.stringify({ $schema: './profile.schema.json', ...profile }, null, 2)}\n`);
+  const html = writeProfile(opts.out, profile);
   writeFileSync(html, calibrationHtml(profile));
   if (a.json) io.out.write(`${JSON.stringify(profile, null, 2)}\n`);
   else if (!a.quiet) io.out.write(`${formatProfile(profile, [opts.out, html])}\n`);
+  return 0;
+}
+
+function writeProfile(file: string, profile: Profile): string {
+  const html = join(dirname(file), 'calibration.html');
+  writeFileSync(file, `${JSON.stringify({ $schema: './profile.schema.json', ...profile }, null, 2)}\n`);
+  return html;
+}
+
+async function refitCommand(a: CalibrateArgs, io: Io): Promise<number> {
+  if (a.primary !== undefined && !(BACKEND_NAMES as readonly string[]).includes(a.primary)) {
+    io.err.write(`dtsim calibrate: --primary: unknown backend '${a.primary}'\n`);
+    return 2;
+  }
+  let profile: Profile;
+  try {
+    profile = refitProfile(loadProfile(a.refit!), (a.primary as BackendName | undefined) ?? null, a.refit!);
+  } catch (e) {
+    if (e instanceof ProfileError) {
+      io.err.write(`dtsim calibrate: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  const out = a.out ?? a.refit!;
+  const { calibrationHtml } = await import('./chart');
+  const html = writeProfile(out, profile);
+  writeFileSync(html, calibrationHtml(profile));
+  if (a.json) io.out.write(`${JSON.stringify(profile, null, 2)}\n`);
+  else if (!a.quiet) io.out.write(`${formatProfile(profile, [out, html])}\n`);
   return 0;
 }
 

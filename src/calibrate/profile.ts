@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseQuantity } from '../scenario/units';
 import { MAX_EFFICIENCY, type EfficiencyCurve } from '../compute/efficiency';
-import { BACKEND_NAMES } from './names';
+import { BACKEND_NAMES, type BackendName } from './names';
 
 export const PROFILE_SCHEMA_VERSION = 1;
 export const PROFILE_KIND = 'dtsim-calibration-profile';
@@ -74,22 +74,36 @@ const measurementSchema = z.strictObject({
 const curvePoint = z.tuple([z.number(), z.number()]);
 
 const curveSchema = z.strictObject({
-  points: z.array(curvePoint).min(1).meta({ description: '[GEMM FLOP, achieved ÷ plateau], FLOP ascending, efficiency non-decreasing, last = 1' }),
+  points: z.array(curvePoint).min(1).meta({ description: '[GEMM FLOP, achieved ÷ plateau]: FLOP ascending; the highest point is the plateau, 1; efficiency non-decreasing up to it' }),
   source: z.string().min(1),
 }).superRefine((c, ctx) => {
+  let bad = false;
   c.points.forEach(([flop, eff], i) => {
-    const at = (message: string) => ctx.addIssue({ code: 'custom', path: ['points', i], message });
+    const at = (message: string) => {
+      bad = true;
+      ctx.addIssue({ code: 'custom', path: ['points', i], message });
+    };
     if (!Number.isFinite(flop) || flop < 1e3) at(`GEMM size ${flop} is not a FLOP count (2·m·n·k ≥ 1e3; GFLOP given?)`);
     else if (!Number.isFinite(eff) || eff <= 0) at(`efficiency ${eff} must be a positive fraction`);
     else if (eff > MAX_EFFICIENCY) at(`efficiency ${eff} is above ${MAX_EFFICIENCY}: give a fraction of the plateau, not a percent`);
-    else if (i > 0) {
-      const [pf, pe] = c.points[i - 1];
-      if (!(flop > pf)) at(`GEMM sizes must be strictly ascending (${pf} then ${flop})`);
-      else if (eff < pe) at(`efficiency must not decrease with GEMM size (${pe} at ${pf} FLOP, then ${eff})`);
-    }
+    else if (i > 0 && !(flop > c.points[i - 1][0])) at(`GEMM sizes must be strictly ascending (${c.points[i - 1][0]} then ${flop})`);
   });
-  const last = c.points[c.points.length - 1][1];
-  if (Number.isFinite(last) && Math.abs(last - 1) > 1e-6) ctx.addIssue({ code: 'custom', path: ['points', c.points.length - 1], message: `the last point is the plateau and must be 1, got ${last}` });
+  if (bad) return;
+  // Efficiency rises to the plateau (the best throughput, 1); past it, it may fall (caches).
+  const top = Math.max(...c.points.map((q) => q[1]));
+  const peakAt = c.points.findIndex((q) => q[1] === top);
+  if (Math.abs(top - 1) > 1e-6) {
+    ctx.addIssue({ code: 'custom', path: ['points', peakAt], message: `the highest point is the plateau and must be 1, got ${top}` });
+    return;
+  }
+  for (let i = 1; i <= peakAt; i++) {
+    const [pf, pe] = c.points[i - 1];
+    const [f, e] = c.points[i];
+    if (e < pe) {
+      ctx.addIssue({ code: 'custom', path: ['points', i], message: `efficiency must not decrease below the plateau (${pe} at ${pf} FLOP, then ${e} at ${f})` });
+      return;
+    }
+  }
 });
 
 const deviceSchema = z.strictObject({
@@ -236,11 +250,7 @@ export function loadProfile(file: string): Profile {
 
 // ---------- the efficiency curve ----------
 
-/**
- * Non-decreasing least-squares fit (pool adjacent violators) of `values` in the given order.
- * Measured GEMM throughput dips here and there (cache effects, noise); the simulator's curves
- * rise with GEMM size, so a dip is averaged with its neighbours rather than kept.
- */
+/** Non-decreasing least-squares fit (pool adjacent violators) of `values` in the given order. */
 export function isotonic(values: readonly number[]): number[] {
   const blocks: { sum: number; count: number }[] = [];
   for (const v of values) {
@@ -255,9 +265,11 @@ export function isotonic(values: readonly number[]): number[] {
 }
 
 /**
- * The curve from measurements of one backend and kernel family: points sorted by GEMM FLOP
- * (equal sizes averaged), GFLOP/s fitted non-decreasing, divided by the plateau (the fitted
- * value at the largest GEMM). Returns the plateau in FLOP/s too.
+ * The curve from measurements of one backend and kernel family: medians per GEMM FLOP (equal
+ * sizes averaged: the simulator's curves are functions of FLOP only), divided by the best, the
+ * plateau. Below the plateau's size the values are fitted non-decreasing (efficiency rises
+ * with GEMM size; a dip there is noise); above it they are kept as measured (CPU caches make
+ * large GEMMs slower). Returns the plateau in FLOP/s too.
  */
 export function buildCurve(ms: readonly Pick<Measurement, 'flop' | 'gflops'>[], source: string): { curve: EfficiencyCurve; plateauFlopS: number } {
   if (ms.length === 0) throw new Error('no measurements to build a curve from');
@@ -265,8 +277,41 @@ export function buildCurve(ms: readonly Pick<Measurement, 'flop' | 'gflops'>[], 
   for (const m of ms) byFlop.set(m.flop, [...(byFlop.get(m.flop) ?? []), m.gflops]);
   const xs = [...byFlop.keys()].sort((a, b) => a - b);
   const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
-  const fit = isotonic(xs.map((x) => mean(byFlop.get(x)!)));
-  const plateau = fit[fit.length - 1];
-  const points = xs.map((x, i) => [x, i === xs.length - 1 ? 1 : Number((fit[i] / plateau).toPrecision(6))] as const);
+  const ys = xs.map((x) => mean(byFlop.get(x)!));
+  const plateau = Math.max(...ys);
+  const top = ys.indexOf(plateau);
+  const fitted = [...isotonic(ys.slice(0, top + 1)), ...ys.slice(top + 1)];
+  const points = xs.map((x, i) => [x, i === top ? 1 : Number((fitted[i] / plateau).toPrecision(9))] as const);
   return { curve: { points, source }, plateauFlopS: plateau * 1e9 };
+}
+
+/** Measurements the curve of `p` comes from: its backend and thread count, optimized kernels. */
+export function curveMeasurements(p: Pick<Profile, 'measurements'>, backend: string, threads: number): Measurement[] {
+  return p.measurements.filter((m) => m.backend === backend && m.threads === threads && m.kernel !== 'naive');
+}
+
+/** The text of a curve's `source`. */
+export function curveSource(date: string, gpujs: string, b: Pick<BackendSummary, 'backend' | 'kernelClass' | 'threads'>, kernels: string, device: string, count: number): string {
+  return `dtsim calibrate ${date.slice(0, 10)}: gpu.js ${gpujs} ${b.backend} (${b.kernelClass}, ${b.threads} thread${b.threads > 1 ? 's' : ''}) ${kernels} on ${device}; ${count} medians ÷ the best (plateau), non-decreasing fit below it`;
+}
+
+/**
+ * The profile with its curve and plateau computed again from its measurements (`dtsim
+ * calibrate --refit`), for its own primary backend or another one measured on the same device.
+ */
+export function refitProfile(p: Profile, primary: BackendName | null, file: string): Profile {
+  const candidates = p.backends.filter((b) => b.backend === (primary ?? p.backend) && (primary !== null || b.threads === p.threads));
+  if (candidates.length === 0) throw new ProfileError(`${file}: backends: no backend '${primary}' (measured: ${p.backends.map((b) => b.backend).join(', ')})`);
+  const b = candidates.reduce((x, y) => (flopRate(y.plateau) > flopRate(x.plateau) ? y : x));
+  if (b.deviceKind !== p.device.kind) throw new ProfileError(`${file}: backends: ${b.backend} ran on a ${b.deviceKind}, the profile's device is a ${p.device.kind}; run dtsim calibrate again`);
+  const ms = curveMeasurements(p, b.backend, b.threads);
+  const kernels = [...new Set(ms.map((m) => m.kernel))].join('/');
+  const description = b.adapter ?? p.device.cpu;
+  const { curve, plateauFlopS } = buildCurve(ms, curveSource(p.date, p.software.gpujs, b, kernels, description, ms.length));
+  const { $schema: _drop, ...rest } = p;
+  return parseProfile({
+    ...rest, backend: b.backend, kernelClass: b.kernelClass, threads: b.threads, kernel: kernels,
+    device: { ...p.device, description: b.adapter ? `${b.adapter}${p.device.software ? ' — software rasterizer on the CPU' : ''}` : p.device.cpu, adapter: b.adapter },
+    plateau: formatRate(plateauFlopS), curve,
+  }, file);
 }

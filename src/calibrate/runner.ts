@@ -23,7 +23,7 @@ import {
 import { cpuInfo, cpuPeak, describeCpu, hostMemoryBytes, type PeakEstimate } from './host';
 import { numpyBenchmark, type NumpyResult } from './numpy';
 import {
-  PROFILE_KIND, PROFILE_SCHEMA_VERSION, buildCurve, formatRate, parseProfile,
+  PROFILE_KIND, PROFILE_SCHEMA_VERSION, buildCurve, curveMeasurements, curveSource, formatRate, parseProfile,
   type BackendSummary, type Measurement, type Profile,
 } from './profile';
 
@@ -265,7 +265,7 @@ export async function runCalibration(opts: CalibrateOptions): Promise<Profile> {
   }
 
   const primary = primarySummary.backend;
-  const primaryMs = measurements.filter((m) => m.backend === primary && m.threads === primarySummary.threads && m.kernel !== 'naive');
+  const primaryMs = curveMeasurements({ measurements }, primary, primarySummary.threads);
   const adapter = devices.get(primary)?.adapter ?? null;
   const kind = deviceKind(primary, adapter);
   const peak = peakOf(primary);
@@ -273,8 +273,7 @@ export async function runCalibration(opts: CalibrateOptions): Promise<Profile> {
   const date = new Date().toISOString();
   const cpuText = describeCpu(cpu);
   const description = adapter ? `${adapter.description}${adapter.software ? ' — software rasterizer on the CPU' : ''}` : cpuText;
-  const { curve, plateauFlopS } = buildCurve(primaryMs,
-    `dtsim calibrate ${date.slice(0, 10)}: gpu.js ${gpujsVersion()} ${primary} (${primarySummary.kernelClass}, ${primarySummary.threads} thread${primarySummary.threads > 1 ? 's' : ''}) ${kernelNames} on ${description}; non-decreasing fit of ${primaryMs.length} medians ÷ plateau`);
+  const { curve, plateauFlopS } = buildCurve(primaryMs, curveSource(date, gpujsVersion(), primarySummary, kernelNames, description, primaryMs.length));
   const profile = {
     kind: PROFILE_KIND,
     schemaVersion: PROFILE_SCHEMA_VERSION,
