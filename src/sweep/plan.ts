@@ -9,6 +9,7 @@
  * The plan is plain JSON (written as sweep.json), so `merge` and `check` need no sweep file.
  */
 import { createHash } from 'node:crypto';
+import { relative, resolve } from 'node:path';
 import { RandomStream } from '../engine/rng';
 import { applyOverrides } from '../scenario/load';
 import { splitQuantity, type Continuous, type Range, type RawSweep, type SweepSource } from './spec';
@@ -127,7 +128,7 @@ export function buildPlan(src: SweepSource): Plan {
   return {
     sweepSchemaVersion: SWEEP_SCHEMA_VERSION,
     name: src.name,
-    file: src.file,
+    file: relative(process.cwd(), resolve(src.file)) || src.file,
     scenario: src.scenarioFile,
     inputSha: sha256(canonical({ tree: src.tree, sweep: s })),
     baseline: s.baseline,
