@@ -103,7 +103,7 @@ function economyLines(res: SimulationResult): string[] {
     `  token price ${formatUsd(f.priceUsd)} at the end (peak ${formatUsd(e.summary.peakPriceUsd)}, max drawdown ${formatPct(e.summary.maxDrawdown)}), market cap ${formatUsd(f.marketCapUsd)}`,
     `  emissions worth ${formatUsd(e.summary.emissionValueUsd)}; operators got ${formatUsd(e.summary.operatorRewardUsd)} of the ${formatUsd(e.summary.requiredSubsidyUsd)} subsidy they needed (${formatPct(e.summary.subsidyCoverage)})`,
     `  absorption: investors bought ${formatUsd(e.summary.investorBuyUsd)} against ${formatUsd(e.summary.operatorSellUsd + e.summary.unlockSellUsd + e.summary.otherSellUsd)} of selling (ratio ${e.summary.absorptionRatio.toFixed(2)})`,
-    `  capacity ${formatCount(f.capacityH100eq)} H100-eq at the end, ${formatPct(f.capacityShare)} of the hyperscalers' ${formatCount(f.hyperscalerH100eq)}; idle ${formatPct(f.idleFraction)}, exited ${formatPct(f.exitFraction)}`,
+    `  capacity ${formatCount(f.capacityH100eq)} H100-eq at the end, ${(100 * f.capacityShare).toPrecision(2)}% of the hyperscalers' ${formatCount(f.hyperscalerH100eq)}; idle ${formatPct(f.idleFraction)}, exited ${formatPct(f.exitFraction)}`,
     `  the model under this economy: ${h.finished ? formatDuration(h.timeToTrainS) : `not finished in ${formatDuration(h.timeToTrainS)}`}; ` +
       `the hyperscalers' whole fleet would need ${formatDuration(h.hyperscalerTimeToTrainS)} (at MFU ${formatPct(h.hyperscalerMfu)}, ${h.hyperscalerMfuSource})`,
   ];

@@ -67,7 +67,8 @@ export function attachEconomy(rs: RunState, base: EconomySpec, seed: number, onR
         if (c >= 0 && classWork[c] > 0) earnings[n] += reward * (res.rewardShares[spec.cohorts[c].id] ?? 0) * (w / classWork[c]);
       });
     }
-    apply(res.targetActiveGpus);
+    // After the run, nothing trains: the fleet no longer follows the economy.
+    if (perNodeH100eqS !== null) apply(res.targetActiveGpus);
     day++;
   };
 

@@ -13,6 +13,8 @@ export class ReportError extends Error {}
 
 export const SCENARIO_RECORD = 'scenario.json';
 export const OPTIONAL_CSV = ['links.csv', 'nodes.csv', 'economy.csv'] as const;
+/** Economy rows inlined in the page at most (a five-year run has 1,825). */
+const MAX_ECONOMY_ROWS = 400;
 
 function readJson(file: string): unknown {
   try {
@@ -57,7 +59,15 @@ export function loadResults(dir: string, fallbackScenario?: (summary: SummaryJso
   const extra: Record<string, CsvTable | null> = {};
   for (const f of OPTIONAL_CSV) {
     extra[f] = readCsv(join(dir, f));
-    files.push({ name: f, present: extra[f] !== null, note: extra[f] ? `${extra[f]!.rows.length} rows` : 'not written for this run' });
+    let note = extra[f] ? `${extra[f]!.rows.length} rows` : 'not written for this run';
+    // Years of daily economy rows would dominate the page: chart every k-th day (the file has them all).
+    const t = extra[f];
+    if (f === 'economy.csv' && t && t.rows.length > MAX_ECONOMY_ROWS) {
+      const k = Math.ceil(t.rows.length / MAX_ECONOMY_ROWS);
+      extra[f] = { columns: t.columns, rows: t.rows.filter((_, i) => i % k === 0 || i === t.rows.length - 1) };
+      note = `${t.rows.length} rows; the charts show every ${k}th day`;
+    }
+    files.push({ name: f, present: extra[f] !== null, note });
   }
 
   let scenario: ScenarioRecord | null = null;
