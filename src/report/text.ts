@@ -9,6 +9,7 @@ type Line = [string, (r: RunSummary) => string];
 const LINES: Line[] = [
   ['GPUs', (r) => `${r.gpus} (${Object.entries(r.gpuTypes).map(([k, v]) => `${v}× ${k}`).join(', ')})`],
   ['sites', (r) => String(r.sites)],
+  ['efficiency curves', (r) => Object.entries(r.efficiencySources).map(([g, src]) => `${g}: ${src}`).join(', ')],
   ['time to train', (r) => r.finished ? formatDuration(r.timeToTrainS)
     : `not finished: ${formatPct(r.progress)} of the tokens in ${formatDuration(r.timeToTrainS)}` +
       (r.stopReason === 'event-limit' ? ` (stopped at engine.maxEvents = ${r.simulator.events})` : ' (engine.maxTime)')],

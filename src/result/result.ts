@@ -16,6 +16,8 @@ export interface NodeResult {
   /** Peak FLOP/s of one GPU at the run's precision. */
   readonly peakFlopS: number;
   readonly tdpW: number;
+  /** Where its GEMM efficiency curve came from: 'default' (published tables) or 'profile <file>' (dtsim calibrate). */
+  readonly efficiencySource: string;
   readonly slowdown: number;
   /** When it joined the fleet (0 from the start). */
   readonly joinAtS: number;

@@ -73,6 +73,8 @@ export interface RunSummary {
   readonly nodes: number;
   readonly gpus: number;
   readonly gpuTypes: Readonly<Record<string, number>>;
+  /** Per GPU type: where its efficiency curve came from ('default', or 'profile <file>' from dtsim calibrate). */
+  readonly efficiencySources: Readonly<Record<string, string>>;
   readonly sites: number;
   /** Simulated time at the end: time to train when finished, else the time limit reached. */
   readonly timeToTrainS: number;
@@ -173,6 +175,7 @@ export function summarizeRun(r: RunResult): RunSummary {
   let peakOnlineFlop = 0, peakFleetFlop = 0, energyJ = 0, onlineGpuS = 0;
   const cost = zeroCost();
   const gpuTypes: Record<string, number> = {};
+  const efficiencySources: Record<string, string> = {};
   const perSite = r.sites.map((s) => ({
     site: s.name, kind: s.kind, costModel: s.cost.model, gpus: 0, onlineGpuS: 0, computeGpuS: 0, tokens: 0, energyJ: 0,
     cost: zeroCost(), cats: zeroCats(),
@@ -181,6 +184,7 @@ export function summarizeRun(r: RunResult): RunSummary {
     const g = node.gpus, online = node.onlineS;
     addNode(cats, node, T);
     gpuTypes[node.gpu] = (gpuTypes[node.gpu] ?? 0) + g;
+    efficiencySources[node.gpu] = node.efficiencySource;
     peakOnlineFlop += g * online * node.peakFlopS;
     peakFleetFlop += g * T * node.peakFlopS;
     onlineGpuS += g * online;
@@ -216,6 +220,7 @@ export function summarizeRun(r: RunResult): RunSummary {
     nodes: nodes.length,
     gpus: totalGpus,
     gpuTypes,
+    efficiencySources,
     sites: new Set(nodes.map((n) => n.site)).size,
     timeToTrainS: T,
     tokensTrained: r.tokensDone,

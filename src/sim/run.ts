@@ -26,7 +26,7 @@ import { paramCount } from '../workload/model';
 import { flopsPerToken } from '../workload/flops';
 import type { RunResult } from '../result/result';
 import { LINK_CLASSES, type LinkClass } from '../platform/platform';
-import { peakFor } from '../compute/gpu';
+import { efficiencySourceOf, peakFor } from '../compute/gpu';
 import type { RingMode } from '../collective/allreduce';
 import { nodeTrack, RUN_TRACK, TIMELINE_TRACK, type Tracer } from '../trace/tracer';
 import { traceBlock, tracePeriod } from './trace';
@@ -485,6 +485,7 @@ function collect(rs: RunState, modelFlopPerToken: number): RunResult {
     simulator: { events: rs.engine.processedEvents, flowSolves: net.solves },
     nodes: platform.nodes.map((n) => ({
       id: n.id, name: n.name, site: n.site, gpu: n.gpu.id, gpus: n.gpus, peakFlopS: peakFor(n.gpu, precision), tdpW: n.gpu.tdpW,
+      efficiencySource: efficiencySourceOf(n.gpu),
       slowdown: n.slowdown, joinAtS: n.joinAtS, onlineS: fleet.onlineS[n.id],
       computeS: acc.compute[n.id], commS: acc.comm[n.id], commWanS: acc.commWan[n.id], commIntraS: acc.commIntra[n.id],
       bubbleS: acc.bubble[n.id], lostWorkS: rs.lostWorkS[n.id], restartS: rs.restartS[n.id], checkpointS: rs.checkpointS[n.id],
