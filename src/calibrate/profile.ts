@@ -206,6 +206,11 @@ export function flopRate(text: string): number {
   return r.value;
 }
 
+/** A rate as stored in a profile: GFLOP/s to 12 significant digits (no rounding the simulator would see). */
+export function exactRate(flopS: number): string {
+  return `${Number((flopS / 1e9).toPrecision(12))} GFLOP/s`;
+}
+
 /** "1.234 GFLOP/s" with 4 significant digits in a fitting prefix. */
 export function formatRate(flopS: number): string {
   const units: [number, string][] = [[1e15, 'PFLOP/s'], [1e12, 'TFLOP/s'], [1e9, 'GFLOP/s'], [1e6, 'MFLOP/s']];
@@ -308,10 +313,35 @@ export function refitProfile(p: Profile, primary: BackendName | null, file: stri
   const kernels = [...new Set(ms.map((m) => m.kernel))].join('/');
   const description = b.adapter ?? p.device.cpu;
   const { curve, plateauFlopS } = buildCurve(ms, curveSource(p.date, p.software.gpujs, b, kernels, description, ms.length));
-  const { $schema: _drop, ...rest } = p;
+  const { $schema: _drop, ...rest } = floorCpuPeak(p);
   return parseProfile({
     ...rest, backend: b.backend, kernelClass: b.kernelClass, threads: b.threads, kernel: kernels,
     device: { ...p.device, description: b.adapter ? `${b.adapter}${p.device.software ? ' — software rasterizer on the CPU' : ''}` : p.device.cpu, adapter: b.adapter },
-    plateau: formatRate(plateauFlopS), curve,
+    plateau: exactRate(plateauFlopS), curve,
   }, file);
+}
+
+/**
+ * A CPU's peak is estimated at its reported clock (host.ts); when numpy's BLAS runs faster than
+ * that, the CPUs run above it (boost), and the peak becomes numpy's best rate, a lower bound
+ * of the true one, with the fractions of peak of the CPU-run backends recomputed. Profiles
+ * whose device is a GPU are returned as they are.
+ */
+export function floorCpuPeak<P extends Pick<Profile, 'device' | 'peak' | 'backends' | 'measurements' | 'reference'>>(p: P): P {
+  const np = p.reference.numpy;
+  if (p.device.kind !== 'cpu' || !np || np.results.length === 0) return p;
+  const best = Math.max(...np.results.map((r) => Math.max(r.gflops, r.singleThreadGflops))) * 1e9;
+  const estimate = p.peak.fp32 ? flopRate(p.peak.fp32) : 0;
+  if (best <= estimate) return p;
+  const fraction = (flopS: number) => Number((flopS / best).toPrecision(4));
+  const cpuRun = new Set(p.backends.filter((b) => b.deviceKind === 'cpu').map((b) => `${b.backend}/${b.threads}`));
+  return {
+    ...p,
+    peak: {
+      fp32: formatRate(best),
+      source: `numpy's best float32 matmul, ${formatRate(best)}, as a lower bound: it beats the estimate at the reported clock (${p.peak.fp32 ?? 'none'}: ${p.peak.source}), so the CPUs run faster than reported`,
+    },
+    backends: p.backends.map((b) => (b.deviceKind === 'cpu' ? { ...b, peakFraction: fraction(flopRate(b.plateau)) } : b)),
+    measurements: p.measurements.map((m) => (cpuRun.has(`${m.backend}/${m.threads}`) ? { ...m, peakFraction: fraction(m.gflops * 1e9) } : m)),
+  };
 }

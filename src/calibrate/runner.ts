@@ -23,7 +23,7 @@ import {
 import { cpuInfo, cpuPeak, describeCpu, hostMemoryBytes, type PeakEstimate } from './host';
 import { numpyBenchmark, type NumpyResult } from './numpy';
 import {
-  PROFILE_KIND, PROFILE_SCHEMA_VERSION, buildCurve, curveMeasurements, curveSource, formatRate, parseProfile,
+  PROFILE_KIND, PROFILE_SCHEMA_VERSION, buildCurve, curveMeasurements, curveSource, exactRate, floorCpuPeak, formatRate, parseProfile,
   type BackendSummary, type Measurement, type Profile,
 } from './profile';
 
@@ -285,7 +285,7 @@ export async function runCalibration(opts: CalibrateOptions): Promise<Profile> {
     threads: primarySummary.threads,
     device: { kind, description, cpu: cpuText, adapter: adapter?.description ?? null, software: adapter?.software ?? false, memoryBytes: hostMemoryBytes() },
     peak: { fp32: peak.flopS ? formatRate(peak.flopS) : null, source: peak.source },
-    plateau: formatRate(plateauFlopS),
+    plateau: exactRate(plateauFlopS),
     curve,
     software: { node: process.version, gpujs: gpujsVersion(), webgpu: webgpuVersion(), dtsim: opts.dtsimVersion ?? 'unknown', os: `${os.type()} ${os.release()}`, arch: os.arch() },
     conditions: { runs: opts.runs, warmup: WARMUP, loadAverage: [round(load0), round(os.loadavg()[0])] as [number, number], seed: opts.seed, model: opts.model ? `${opts.model.name}, micro-batch ${opts.model.microBatch}, seq ${opts.model.shape.seqLength}` : null },
@@ -295,7 +295,7 @@ export async function runCalibration(opts: CalibrateOptions): Promise<Profile> {
     reference: { numpy, note: numpyNote },
   };
   // The same checks a reader applies: a profile this code writes always loads.
-  return parseProfile(profile, `${opts.name} (generated)`);
+  return parseProfile(floorCpuPeak(profile as unknown as Profile), `${opts.name} (generated)`);
 }
 
 function round(x: number): number {
