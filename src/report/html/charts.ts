@@ -7,6 +7,7 @@ import { activeGpusChart, progressChart, throughputCharts } from './transforms/t
 import { breakdownChart, gpuMixChart, siteCostChart, siteTimeChart } from './transforms/breakdown';
 import { topologyChart } from './transforms/topology';
 import { busiestLinksChart, genericTimeCharts, gpuMixOverTimeChart } from './transforms/extra';
+import { cohortRoiChart, dedicatedEconomyColumns, emissionSubsidyChart, fanCharts, gpuClassMixChart, mcHeadlineRows, type HeadlineRow } from './transforms/economy';
 
 export interface ChartSection {
   readonly id: string;
@@ -14,6 +15,8 @@ export interface ChartSection {
   readonly charts: readonly ChartSpec[];
   /** Why something expected is not shown. */
   readonly missing: readonly string[];
+  /** Monte Carlo headline bands (economy.monteCarlo), shown as a table before the charts. */
+  readonly bands?: { readonly runs: number; readonly seeds: readonly number[]; readonly rows: readonly HeadlineRow[] };
 }
 
 export function buildSections(inp: ReportInputs): ChartSection[] {
@@ -45,9 +48,33 @@ export function buildSections(inp: ReportInputs): ChartSection[] {
   else missingMix.push(`GPUs by type over time need a per-type series over time, which these results do not have${inp.nodes ? ' (nodes.csv holds one row per node, not a time series)' : ''}; “GPUs taking part over time” above shows the total.`);
   sections.push({ id: 'fleet', title: 'Fleet and cost', charts: [...mix, siteCostChart(s)], missing: missingMix });
 
-  if (inp.economy) {
-    const charts = genericTimeCharts(inp.economy, 'economy.csv');
-    sections.push({ id: 'economy', title: 'Token economy', charts, missing: charts.length === 0 ? ['economy.csv has no time column (time_s or day) to chart.'] : [] });
+  const mc = s.economy?.monteCarlo;
+  const mcRows = mcHeadlineRows(mc?.headline);
+  const cohorts = s.economy?.summary?.cohorts;
+  if (inp.economy || inp.economyMc || mcRows.length > 0 || (cohorts && cohorts.length > 0)) {
+    const e = inp.economy;
+    const charts: ChartSpec[] = [];
+    const missing: string[] = [];
+    const fans = fanCharts(inp.economyMc, mc?.runs ?? null);
+    charts.push(...fans);
+    if (fans.length === 0) missing.push(inp.economyMc ? 'economy-mc.csv has no day column or no P10/P50/P90 columns to chart.' : 'Monte Carlo bands need economy-mc.csv, which `dtsim run <scenario> --runs N` writes.');
+    const subsidy = emissionSubsidyChart(e);
+    if (subsidy) charts.push(subsidy);
+    const classes = gpuClassMixChart(e);
+    if (classes) charts.push(classes);
+    else missing.push('Active GPUs by cohort class need the gpus_<class> columns of economy.csv, which these results do not have.');
+    const roi = cohortRoiChart(cohorts);
+    if (roi) charts.push(roi);
+    else missing.push('Operator return by cohort needs economy.summary.cohorts in summary.json, which these results do not have.');
+    if (e) {
+      const generic = genericTimeCharts(e, 'economy.csv', 12, 300, dedicatedEconomyColumns(e));
+      if (generic.length === 0) missing.push('economy.csv has no time column (time_s or day) to chart.');
+      charts.push(...generic);
+    } else missing.push('economy.csv was not found: no daily economy charts.');
+    sections.push({
+      id: 'economy', title: 'Token economy', charts, missing,
+      ...(mc && mcRows.length > 0 ? { bands: { runs: mc.runs, seeds: mc.seeds ?? [], rows: mcRows } } : {}),
+    });
   }
   return sections;
 }
@@ -56,9 +83,9 @@ export function buildSections(inp: ReportInputs): ChartSection[] {
 export function expectedMarks(c: ChartSpec): Record<string, number> {
   switch (c.kind) {
     case 'line':
-      return { 'mark-line': c.series.length, 'mark-event': c.events.length };
+      return { 'mark-line': c.series.length, 'mark-event': c.events.length, 'mark-band': c.bands?.length ?? 0 };
     case 'bars':
-      return { 'mark-bar': c.values.flat().filter((v) => v > 0).length };
+      return { 'mark-bar': c.values.flat().filter((v) => v !== 0).length };
     case 'topology':
       return { 'mark-site': c.nodes.length, 'mark-link': c.links.length };
   }

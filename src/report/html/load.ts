@@ -1,6 +1,6 @@
 /**
  * Reads a results folder into ReportInputs: summary.json (required), timeseries.csv, and, when
- * present, links.csv, nodes.csv, economy.csv and scenario.json. A missing optional file is
+ * present, links.csv, nodes.csv, economy.csv, economy-mc.csv and scenario.json. A missing optional file is
  * recorded and the report degrades; a missing or unreadable summary is a ReportError.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -12,7 +12,9 @@ import type { CsvTable, ReportInputs, ScenarioRecord, SummaryJson } from './type
 export class ReportError extends Error {}
 
 export const SCENARIO_RECORD = 'scenario.json';
-export const OPTIONAL_CSV = ['links.csv', 'nodes.csv', 'economy.csv'] as const;
+export const OPTIONAL_CSV = ['links.csv', 'nodes.csv', 'economy.csv', 'economy-mc.csv'] as const;
+/** Daily files downsampled to MAX_ECONOMY_ROWS. */
+const DAILY_CSV: readonly string[] = ['economy.csv', 'economy-mc.csv'];
 /** Economy rows inlined in the page at most (a five-year run has 1,825). */
 const MAX_ECONOMY_ROWS = 400;
 
@@ -59,10 +61,10 @@ export function loadResults(dir: string, fallbackScenario?: (summary: SummaryJso
   const extra: Record<string, CsvTable | null> = {};
   for (const f of OPTIONAL_CSV) {
     extra[f] = readCsv(join(dir, f));
-    let note = extra[f] ? `${extra[f]!.rows.length} rows` : 'not written for this run';
+    let note = extra[f] ? `${extra[f]!.rows.length} rows` : f === 'economy-mc.csv' ? 'written by dtsim run --runs N for a scenario with an economy' : 'not written for this run';
     // Years of daily economy rows would dominate the page: chart every k-th day (the file has them all).
     const t = extra[f];
-    if (f === 'economy.csv' && t && t.rows.length > MAX_ECONOMY_ROWS) {
+    if (DAILY_CSV.includes(f) && t && t.rows.length > MAX_ECONOMY_ROWS) {
       const k = Math.ceil(t.rows.length / MAX_ECONOMY_ROWS);
       extra[f] = { columns: t.columns, rows: t.rows.filter((_, i) => i % k === 0 || i === t.rows.length - 1) };
       note = `${t.rows.length} rows; the charts show every ${k}th day`;
@@ -80,5 +82,5 @@ export function loadResults(dir: string, fallbackScenario?: (summary: SummaryJso
     scenario = fallbackScenario?.(summary) ?? null;
     files.push({ name: SCENARIO_RECORD, present: false, note: scenario?.note ?? 'assumptions cannot be listed' });
   }
-  return { summary, timeseries, links: extra['links.csv'], nodes: extra['nodes.csv'], economy: extra['economy.csv'], scenario, files };
+  return { summary, timeseries, links: extra['links.csv'], nodes: extra['nodes.csv'], economy: extra['economy.csv'], economyMc: extra['economy-mc.csv'], scenario, files };
 }

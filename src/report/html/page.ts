@@ -11,7 +11,7 @@ import { esc, jsonForScript } from './escape';
 import { toCsv } from './csv';
 import { buildSections, type ChartSection } from './charts';
 import { executiveSummary, KEY_NUMBERS, valueAt, type Paragraph } from './summary-text';
-import { fmtBitRate, fmtCount, fmtDuration, fmtNumber, fmtPct, fmtTokens, fmtUsd, fmtBytes } from './format';
+import { fmtBitRate, fmtCount, fmtDuration, fmtNumber, fmtPct, fmtTokens, fmtUsd, fmtBytes, fmtValue } from './format';
 import { REPORT_CSS } from './style';
 import { EVENT_COLORS, HEAT_COLORS, HEAT_STEPS, KIND_COLORS } from './palette';
 import type { ChartSpec, ReportInputs, Sourced, SystemAssumptions } from './types';
@@ -173,6 +173,7 @@ function tableHtml(c: ChartSpec): string {
 function legendHtml(c: ChartSpec): string {
   const items: string[] = [];
   if (c.kind === 'line') {
+    for (const b of c.bands ?? []) items.push(`<li><span class="sw${b.tip === 'range' ? ' band' : ''} c${b.color}"></span>${esc(b.label)}</li>`);
     for (const s of c.series) items.push(`<li><span class="sw ${s.dash ? 'dash' : 'line'} c${s.color}"></span>${esc(s.label)}</li>`);
     for (const k of [...new Set(c.events.map((e) => e.kind))]) items.push(`<li><span class="sw c${EVENT_COLORS[k] ?? 7}"></span>event: ${esc(k)}</li>`);
     for (const r of c.refLines) items.push(`<li><span class="sw dash c7"></span>${esc(r.label)}</li>`);
@@ -199,8 +200,19 @@ ${legendHtml(c)}<div class="plot" data-plot="${esc(c.id)}"><noscript><p class="n
 ${notes}${tableHtml(c)}</figure>`;
 }
 
+/** The Monte Carlo headline bands: a table with each figure's P10 / P50 / P90 (keys into summary.json) and a CSV download. */
+function bandsHtml(b: NonNullable<ChartSection['bands']>): string {
+  const cols = ['p10', 'p50', 'p90'] as const;
+  const rows = b.rows.map((r) => `<tr><th scope="row">${esc(r.label)}</th>${cols.map((p) => cellNum(`economy.monteCarlo.headline.${r.key}.${p}`, r.band[p], fmtValue(r.band[p], r.format))).join('')}</tr>`).join('');
+  const csv = toCsv(['figure', 'p10', 'p50', 'p90'], b.rows.map((r) => [r.key, r.band.p10, r.band.p50, r.band.p90]));
+  const seeds = b.seeds.length > 0 ? ` (seeds ${b.seeds.length > 8 ? `${b.seeds[0]}–${b.seeds[b.seeds.length - 1]}` : b.seeds.join(', ')})` : '';
+  return `<figure class="chart" id="economy-mc-headline" aria-labelledby="title-economy-mc-headline"><figcaption><h3 id="title-economy-mc-headline">Monte Carlo: headline figures over ${esc(b.runs)} runs</h3><p>P10, median and P90 of each figure at the end of each run over ${esc(b.runs)} seeds${esc(seeds)} (summary.json economy.monteCarlo.headline); the baseline is simulated once.</p></figcaption>
+<div class="scroll"><table class="mc-bands"><thead><tr><th scope="col">Figure</th><th scope="col" class="num">P10</th><th scope="col" class="num">P50</th><th scope="col" class="num">P90</th></tr></thead><tbody>${rows}</tbody></table></div>
+<p><a class="dl" href="${esc(`data:text/csv;charset=utf-8,${encodeURIComponent(csv)}`)}" download="economy-mc-headline.csv">Download the numbers (CSV, ${b.rows.length} rows)</a></p></figure>`;
+}
+
 function sectionHtml(s: ChartSection): string {
-  return `<section id="${esc(s.id)}" aria-labelledby="h-${esc(s.id)}"><h2 id="h-${esc(s.id)}">${esc(s.title)}</h2>${s.missing.map((m) => `<p class="notes">${esc(m)}</p>`).join('')}${s.charts.map(chartHtml).join('\n')}</section>`;
+  return `<section id="${esc(s.id)}" aria-labelledby="h-${esc(s.id)}"><h2 id="h-${esc(s.id)}">${esc(s.title)}</h2>${s.missing.map((m) => `<p class="notes">${esc(m)}</p>`).join('')}${s.bands ? bandsHtml(s.bands) : ''}${s.charts.map(chartHtml).join('\n')}</section>`;
 }
 
 function scenarioHtml(inp: ReportInputs): string {

@@ -45,6 +45,7 @@ figcaption p{margin:.1em 0 .5em;font-size:.92rem;color:var(--muted)}
 .legend li{display:flex;align-items:center;gap:.35em}
 .sw{display:inline-block;width:14px;height:10px;border-radius:2px;flex:none}
 .sw.line{height:3px;border-radius:0}
+.sw.band{opacity:.35}
 .sw.line,.sw.dash{width:22px}
 .sw.dash{height:0;border-top-width:3px;border-top-style:dashed;background:none!important}
 .sw.ring{width:12px;height:12px;border-radius:50%;background:none!important;border:3px solid var(--c5)}

@@ -100,6 +100,43 @@ export interface SummaryJson {
   readonly run: RunSummaryJson;
   readonly baseline?: RunSummaryJson;
   readonly comparison?: ComparisonJson;
+  /** Present when the scenario has an economy block (only the parts the report reads are typed). */
+  readonly economy?: EconomyJson;
+}
+
+/** P10 / P50 / P90 of a figure over Monte Carlo seeds. */
+export interface BandJson {
+  readonly p10: number;
+  readonly p50: number;
+  readonly p90: number;
+}
+
+/** One cohort (class × vintage) of summary.json economy.summary.cohorts. */
+export interface CohortJson {
+  readonly class: string;
+  readonly vintageDay: number;
+  readonly initial?: boolean;
+  readonly delivered: number;
+  readonly active: number;
+  readonly idle: number;
+  readonly migrated: number;
+  readonly exited: number;
+  readonly retired: number;
+  readonly capexUsd: number;
+  readonly cashUsd: number;
+  /** Absent (or null) when the cohort never paid back. */
+  readonly paybackDays?: number | null;
+  readonly roi: number;
+  readonly roiPerYear: number;
+}
+
+export interface EconomyJson {
+  readonly summary?: { readonly cohorts?: readonly CohortJson[] } & Readonly<Record<string, unknown>>;
+  readonly monteCarlo?: {
+    readonly runs: number;
+    readonly seeds: readonly number[];
+    readonly headline: Readonly<Record<string, BandJson>>;
+  };
 }
 
 /** One row of timeseries.csv, parsed. */
@@ -201,6 +238,8 @@ export interface ReportInputs {
   readonly links: CsvTable | null;
   readonly nodes: CsvTable | null;
   readonly economy: CsvTable | null;
+  /** economy-mc.csv (dtsim run --runs N): P10/P50/P90 per day; absent in older inputs. */
+  readonly economyMc?: CsvTable | null;
   readonly scenario: ScenarioRecord | null;
   /** Result files looked for, and whether each was found. */
   readonly files: readonly { readonly name: string; readonly present: boolean; readonly note?: string }[];
@@ -226,6 +265,20 @@ export interface LineSeriesSpec {
   readonly curve: Curve;
   /** [x in the chart's x unit, y in its y unit] */
   readonly points: readonly (readonly [number, number])[];
+}
+
+/**
+ * A filled band between two curves: a Monte Carlo P10–P90 fan, or one layer of a stacked area
+ * (lo = the layers below, hi = lo + this layer). `tip` says what the tooltip reads: the range
+ * (`lo – hi`) or the layer's own size (`hi − lo`).
+ */
+export interface BandSpec {
+  readonly key: string;
+  readonly label: string;
+  readonly color: number;
+  readonly tip: 'range' | 'size';
+  /** [x, lo, hi] in the chart's units. */
+  readonly points: readonly (readonly [number, number, number])[];
 }
 
 export interface EventMarkSpec {
@@ -256,6 +309,8 @@ export interface LineChartSpec extends ChartBase {
   /** Multiplier from chart y to the unit named by yFormat (e.g. 1e9 when y is in billions). */
   readonly yScale?: number;
   readonly series: readonly LineSeriesSpec[];
+  /** Filled bands drawn under the lines (fan charts, stacked areas). */
+  readonly bands?: readonly BandSpec[];
   readonly events: readonly EventMarkSpec[];
   readonly refLines: readonly { readonly y: number; readonly label: string }[];
 }
@@ -264,6 +319,8 @@ export interface BarChartSpec extends ChartBase {
   readonly kind: 'bars';
   readonly valueLabel: string;
   readonly valueFormat: ValueFormat;
+  /** 'fit': the axis fits the values (pct charts otherwise span 0–100 %); negative values extend it leftwards. */
+  readonly valueDomain?: 'fit';
   readonly rows: readonly { readonly key: string; readonly label: string }[];
   /** `hatch`: drawn striped, so parts that share a colour stay apart (beyond the palette's 9 colours). */
   readonly segments: readonly { readonly key: string; readonly label: string; readonly color: number; readonly hatch?: boolean }[];

@@ -45,9 +45,14 @@ export function barChart<R, G>(acc: BarAccessors<R, G>) {
     const iw = W - m.l - m.r;
     const H = m.t + rows.length * (label + bar + gap) + m.b;
     const totals = rows.map((_, i) => sum(segs, (_g, j) => acc.value(spec, i, j)));
+    // Positive parts stack rightwards from zero, negative ones leftwards (d3's diverging offset).
+    const pos = rows.map((_, i) => sum(segs, (_g, j) => Math.max(0, acc.value(spec, i, j))));
+    const neg = rows.map((_, i) => sum(segs, (_g, j) => Math.min(0, acc.value(spec, i, j))));
     const pct = spec.valueFormat === 'pct';
-    const x = scaleLinear().domain([0, pct ? Math.max(1, max(totals) ?? 1) : (max(totals) ?? 1) || 1]).range([0, iw]);
-    if (!pct) x.nice();
+    const share = pct && spec.valueDomain !== 'fit';
+    const lo = Math.min(0, ...neg), hi = Math.max(0, ...pos);
+    const x = scaleLinear().domain([lo, share ? Math.max(1, hi) : hi || (lo < 0 ? 0 : 1)]).range([0, iw]);
+    if (!share) x.nice();
     const svg = select(container).append('svg').attr('viewBox', `0 0 ${W} ${H}`).attr('width', W).attr('height', H)
       .attr('role', 'group').attr('aria-label', `${spec.title}: chart`);
     // Striped fills for segments that share a colour with another.
@@ -68,16 +73,18 @@ export function barChart<R, G>(acc: BarAccessors<R, G>) {
       .call(axisBottom(x).ticks(Math.max(2, Math.floor(iw / 90))).tickSize(-ih).tickFormat(() => ''));
     g.append('g').attr('class', 'axis').attr('transform', `translate(0,${ih})`)
       .call(axisBottom(x).ticks(Math.max(2, Math.floor(iw / 90))).tickFormat((v) => (pct ? format('.0%')(+v) : fmtValue(+v, spec.valueFormat))));
+    if (lo < 0) g.append('line').attr('x1', x(0)).attr('x2', x(0)).attr('y1', 0).attr('y2', ih).attr('stroke', 'var(--fg)').attr('stroke-opacity', 0.6);
     g.append('text').attr('x', iw / 2).attr('y', ih + 34).attr('text-anchor', 'middle').attr('font-size', 12).text(spec.valueLabel);
 
     const cells: Cell<R, G>[][] = rows.map((row, i) => {
-      let x0 = 0;
+      let up = 0, down = 0;
       return segs.map((seg, j) => {
         const v = acc.value(spec, i, j);
-        const c = { row, seg, i, j, x0, v };
-        x0 += v;
+        const c = { row, seg, i, j, x0: v >= 0 ? up : down + v, v };
+        if (v >= 0) up += v;
+        else down += v;
         return c;
-      }).filter((c) => c.v > 0);
+      }).filter((c) => c.v !== 0);
     });
     const rowG = g.selectAll('g.row').data(rows).join('g').attr('class', 'row')
       .attr('transform', (_r, i) => `translate(0,${i * (label + bar + gap)})`);
@@ -92,7 +99,7 @@ export function barChart<R, G>(acc: BarAccessors<R, G>) {
     focusableMarks(rowG.selectAll<SVGRectElement, Cell<R, G>>('rect').data((_r, i) => cells[i]).join('rect')
       .attr('class', 'mark mark-bar')
       .attr('x', (c) => x(c.x0)).attr('y', label).attr('height', bar)
-      .attr('width', (c) => Math.max(0.5, x(c.x0 + c.v) - x(c.x0)))
+      .attr('width', (c) => Math.max(0.5, x(c.x0 + Math.abs(c.v)) - x(c.x0)))
       .attr('fill', (c) => fillOf(c.seg))
       .attr('stroke', 'var(--bg)').attr('stroke-width', 0.5),
     (c) => {

@@ -4,14 +4,16 @@
  * for the series, their points and the x / y of a point, then called with a container, a spec
  * and a width. Draws axes with units, a grid, reference lines, timeline event marks (focusable)
  * and a focusable cursor layer: the arrow keys, or the pointer, read every series at an x.
+ * Filled bands (`spec.bands`: Monte Carlo P10–P90 fans, stacked-area layers) lie under the lines
+ * and are read by the same cursor.
  */
 import { select, pointer } from 'd3-selection';
 import { scaleLinear } from 'd3-scale';
-import { line, curveLinear, curveStepBefore, curveStepAfter, symbol, symbolTriangle } from 'd3-shape';
+import { area, line, curveLinear, curveStepBefore, curveStepAfter, symbol, symbolTriangle } from 'd3-shape';
 import { axisBottom, axisLeft } from 'd3-axis';
 import { max, bisector } from 'd3-array';
 import { fmtNumber, fmtValue } from '../format';
-import type { Curve, EventMarkSpec, LineChartSpec, LineSeriesSpec } from '../types';
+import type { BandSpec, Curve, EventMarkSpec, LineChartSpec, LineSeriesSpec } from '../types';
 import { EVENT_COLORS } from '../palette';
 import { focusableMarks, hideTip, showTipAt, showTip } from './tooltip';
 
@@ -42,8 +44,9 @@ export function lineChart<S, P>(acc: LineAccessors<S, P>) {
     const m = { l: W < 420 ? 66 : 74, r: 14, t: spec.events.length ? 20 : 10, b: 44 };
     const iw = W - m.l - m.r, ih = H - m.t - m.b;
     const series = acc.series(spec);
-    const xs = series.flatMap((s) => acc.points(s).map(acc.x));
-    const ys = series.flatMap((s) => acc.points(s).map(acc.y));
+    const bands: readonly BandSpec[] = spec.bands ?? [];
+    const xs = [...series.flatMap((s) => acc.points(s).map(acc.x)), ...bands.flatMap((b) => b.points.map((p) => p[0]))];
+    const ys = [...series.flatMap((s) => acc.points(s).map(acc.y)), ...bands.flatMap((b) => b.points.map((p) => p[2]))];
     const xMax = Math.max(max(xs) ?? 1, max(spec.events, (e) => e.x) ?? 0) || 1;
     const yMax = Math.max(max(ys) ?? 1, max(spec.refLines, (r) => r.y) ?? 0) * 1.05 || 1;
     const x = scaleLinear().domain([0, xMax]).range([0, iw]).nice();
@@ -77,6 +80,15 @@ export function lineChart<S, P>(acc: LineAccessors<S, P>) {
       .attr('transform', (e) => `translate(${x(e.x)},-9) rotate(180)`)
       .attr('fill', (e) => `var(--c${EVENT_COLORS[e.kind] ?? 7})`), (e) => e.label);
 
+    const bandPath = area<BandSpec['points'][number]>().x((p) => x(p[0])).y0((p) => y(p[1])).y1((p) => y(p[2]));
+    g.append('g').selectAll('path').data(bands).join('path')
+      .attr('class', 'mark mark-band')
+      .attr('d', (b) => bandPath(b.points as BandSpec['points'][number][]) ?? '')
+      .attr('fill', (b) => `var(--c${b.color})`)
+      .attr('fill-opacity', (b) => (b.tip === 'range' ? 0.25 : 0.8))
+      .attr('stroke', (b) => (b.tip === 'range' ? 'none' : 'var(--bg)')).attr('stroke-width', 0.5)
+      .append('title').text((b) => b.label);
+
     const path = (s: S) => line<P>().x((p) => x(acc.x(p))).y((p) => y(acc.y(p))).curve(CURVES[acc.curve(s)])(acc.points(s) as P[]) ?? '';
     g.append('g').selectAll('path').data(series).join('path')
       .attr('class', 'mark mark-line')
@@ -104,6 +116,13 @@ export function lineChart<S, P>(acc: LineAccessors<S, P>) {
         pts.push([s, ps[i]]);
         lines.push(`${acc.label(s)}: ${yText(acc.y(ps[i]))}`);
       }
+      // Bands: the range (P10–P90) or the layer's own size (stacked), at the last point at or before x.
+      for (const b of bands) {
+        const ps = b.points;
+        if (ps.length === 0 || xv < ps[0][0]) continue;
+        const p = ps[Math.max(0, bisector<BandSpec['points'][number], number>((q) => q[0]).right(ps as BandSpec['points'][number][], xv) - 1)];
+        lines.push(b.tip === 'range' ? `${b.label}: ${yText(p[1])} – ${yText(p[2])}` : `${b.label}: ${yText(p[2] - p[1])}`);
+      }
       cursor.attr('x1', x(xv)).attr('x2', x(xv)).attr('visibility', 'visible');
       dots.selectAll('circle').data(pts).join('circle').attr('r', 3.5)
         .attr('cx', ([, p]) => x(acc.x(p))).attr('cy', ([, p]) => y(acc.y(p))).attr('fill', ([s]) => `var(--c${acc.color(s)})`);
@@ -116,7 +135,7 @@ export function lineChart<S, P>(acc: LineAccessors<S, P>) {
     };
     g.append('rect').attr('class', 'focus-layer').attr('width', iw).attr('height', ih).attr('fill', 'transparent')
       .attr('tabindex', 0).attr('role', 'img')
-      .attr('aria-label', `${spec.title}. ${series.map((s) => acc.label(s)).join('; ')}. Use the left and right arrow keys to read values.`)
+      .attr('aria-label', `${spec.title}. ${[...bands.map((b) => b.label), ...series.map((s) => acc.label(s))].join('; ')}. Use the left and right arrow keys to read values.`)
       .on('pointermove', function (ev: PointerEvent) {
         if (allX.length === 0) return;
         const xv = x.invert(pointer(ev, this)[0]);

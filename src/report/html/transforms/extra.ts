@@ -87,9 +87,9 @@ export const PREFERRED_COLUMNS = [
 /**
  * One line chart per numeric column of a time-indexed table (time_s in seconds, or day in days),
  * preferred columns first, at most `maxCharts`; a series per value of its run / cohort column.
- * Returns [] when there is no time column.
+ * Returns [] when there is no time column. Columns in `exclude` (drawn by a dedicated chart) are left out.
  */
-export function genericTimeCharts(t: CsvTable, file: string, maxCharts = 12, maxPoints = 300): LineChartSpec[] {
+export function genericTimeCharts(t: CsvTable, file: string, maxCharts = 12, maxPoints = 300, exclude: readonly string[] = []): LineChartSpec[] {
   let tc = columnIndex(t, ...TIME_COLUMNS);
   let perUnit = 1;
   if (tc < 0) {
@@ -100,7 +100,7 @@ export function genericTimeCharts(t: CsvTable, file: string, maxCharts = 12, max
   const gc = columnIndex(t, ...GROUP_COLUMNS);
   const sec = (r: readonly string[]) => Number(r[tc]) * perUnit;
   const unit = timeUnit(Math.max(0, ...t.rows.map(sec).filter(Number.isFinite)));
-  const numeric = t.columns.map((_, i) => i).filter((i) => i !== tc && i !== gc && t.rows.length > 0
+  const numeric = t.columns.map((_, i) => i).filter((i) => i !== tc && i !== gc && !exclude.includes(t.columns[i]) && t.rows.length > 0
     && t.rows.every((r) => r[i] === '' || r[i] === undefined || Number.isFinite(Number(r[i]))) && t.rows.some((r) => r[i] !== '' && r[i] !== undefined));
   const rank = (i: number) => {
     const k = PREFERRED_COLUMNS.indexOf(t.columns[i]);
