@@ -83,7 +83,7 @@ export function buildSections(inp: ReportInputs): ChartSection[] {
 export function expectedMarks(c: ChartSpec): Record<string, number> {
   switch (c.kind) {
     case 'line':
-      return { 'mark-line': c.series.length, 'mark-event': c.events.length, 'mark-band': c.bands?.length ?? 0 };
+      return { 'mark-line': c.series.length, 'mark-event': c.events.length, ...(c.bands ? { 'mark-band': c.bands.length } : {}) };
     case 'bars':
       return { 'mark-bar': c.values.flat().filter((v) => v !== 0).length };
     case 'topology':
