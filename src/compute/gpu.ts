@@ -3,6 +3,7 @@
  * by catalog.ts; see that file's header for the conventions behind each number.
  */
 import type { EfficiencyCurve } from './efficiency';
+import type { Precision } from '../workload/spec';
 
 export interface GpuSpec {
   readonly id: string;
@@ -50,7 +51,8 @@ export function efficiencySourceOf(gpu: GpuSpec): string {
   return gpu.efficiencyProfile ? `profile ${gpu.efficiencyProfile.file}` : 'default';
 }
 
-export type Precision = 'bf16' | 'fp16' | 'fp8' | 'fp32';
+/** Numeric formats; the type lives with the workload's TrainingSpec (issue 13). */
+export type { Precision };
 export const PRECISIONS: readonly Precision[] = ['bf16', 'fp16', 'fp8', 'fp32'];
 
 /** Data-file fields that hold a number (or a number's stand-in) and so need a source. */

@@ -8,7 +8,7 @@ import type { GpuSpec } from './gpu';
 import { peakFor } from './gpu';
 import { efficiencyAt } from './efficiency';
 import { stackEfficiency } from './stack';
-import type { TrainingSpec } from '../scenario/types';
+import type { TrainingSpec } from '../workload/spec';
 import type { ModelShape } from '../workload/model';
 import { layerGemms, headGemms, type Gemm, flopsPerToken } from '../workload/flops';
 

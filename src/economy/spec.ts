@@ -5,10 +5,10 @@
  * src/data/economy.yaml (defaults and presets, each figure with its source) and a scenario's
  * `economy:` block; consumed by the pure daily update in day.ts.
  *
- * Layer rule: this folder imports nothing from the training layers; GPU classes and site kinds
- * are plain strings here (catalog ids and scenario site kinds).
+ * Layer rule: this folder imports nothing from the training layers; GPU classes are plain
+ * strings here (catalog ids), site kinds the data layer's SiteKind.
  */
-import type { SiteKind } from '../scenario/types';
+import type { SiteKind } from '../compute/catalog';
 
 export type { SiteKind };
 

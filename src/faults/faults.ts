@@ -5,7 +5,7 @@
  */
 import type { Engine } from '../engine/engine';
 import type { Platform } from '../platform/platform';
-import type { FaultSpec } from '../scenario/types';
+import type { FaultSpec } from './spec';
 
 export interface MembershipHooks {
   down(node: number, cause: 'failure' | 'churn'): void;

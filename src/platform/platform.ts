@@ -5,7 +5,7 @@
  * their own. Routes between nodes are computed on demand and cached.
  */
 import type { GpuSpec } from '../compute/gpu';
-import type { NodeGroupSpec, SiteKind, SiteSpec, Topology } from '../scenario/types';
+import type { NodeGroupSpec, SiteKind, SiteSpec, Topology } from './spec';
 import type { RegionMatrix } from '../compute/catalog';
 
 export type LinkClass = 'intra-node' | 'nic' | 'fabric' | 'wan-access' | 'wan-path';

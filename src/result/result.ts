@@ -4,7 +4,7 @@
  * src/report/), never from the simulator's state.
  */
 import type { LinkClass } from '../platform/platform';
-import type { SiteCostSpec, SiteKind } from '../scenario/types';
+import type { SiteCostSpec, SiteKind } from '../platform/spec';
 import type { EconomySummary } from '../economy/run';
 
 export interface NodeResult {

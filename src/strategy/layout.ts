@@ -6,7 +6,8 @@
 import type { Platform } from '../platform/platform';
 import type { ModelShape } from '../workload/model';
 import { paramCount } from '../workload/model';
-import type { StrategySpec, TrainingSpec } from '../scenario/types';
+import type { StrategySpec } from './spec';
+import type { TrainingSpec } from '../workload/spec';
 import { microbatchTime, optimizerStepS, type MicrobatchTime } from '../compute/time';
 import { memoryPerGpu, fitAdvice, formatGB, type FitCheck, type FitOption, type FitSearch, type MemoryBreakdown, type ParallelLayout } from '../workload/memory';
 import { tensorParallelValid, type Recompute } from '../workload/flops';

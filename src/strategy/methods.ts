@@ -2,7 +2,7 @@
  * Defaults of the training methods: bytes and compute of each compression scheme, and the
  * token efficiency (effective tokens per raw token) of low-communication methods.
  */
-import type { CompressionKind, CompressionSpec } from '../scenario/types';
+import type { CompressionKind, CompressionSpec } from './spec';
 
 /**
  * Bytes per parameter on the wire and FLOP per parameter to encode + decode.

@@ -7,7 +7,7 @@ import { allOf, spawn, timeout, SimEvent } from '../engine/events';
 import type { Engine } from '../engine/engine';
 import type { Comm } from '../collective/comm';
 import { allReduce, intraNodePhase, type RingMode } from '../collective/allreduce';
-import type { StrategySpec } from '../scenario/types';
+import type { StrategySpec } from './spec';
 import type { Platform } from '../platform/platform';
 import type { GroupPlan } from './layout';
 import { Acc, type CommScope } from '../metrics/acc';

@@ -9,7 +9,7 @@ import type { Platform } from '../platform/platform';
 import type { DownCause, Fleet } from '../fleet/fleet';
 import { churnSource, failureSource, type ChangeSource } from './sources';
 import type { Change, DatedEvent } from './spec';
-import type { SiteKind } from '../scenario/types';
+import type { SiteKind } from '../platform/spec';
 
 /** What the driver may do to links: the network meets it. */
 export interface LinkControl {

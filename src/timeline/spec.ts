@@ -4,7 +4,7 @@
  * kind of changes (down / up of a node) by the sources in `sources.ts`.
  */
 import type { LinkClass } from '../platform/platform';
-import type { SiteKind } from '../scenario/types';
+import type { SiteKind } from '../platform/spec';
 
 export type Change =
   /** Links selected by site, region pair and/or class get a new capacity (absolute, or × the original) and/or one-way latency. */
