@@ -180,9 +180,9 @@ export async function openBackend(request: BackendRequest, opts: OpenOptions = {
       asyncMode = threads > 1;
       break;
     case 'auto':
-      // gpu.js's own choice; the kernel's class tells what it was.
+      // gpu.js's own choice with its default (synchronous) contract, so a WebAssembly kernel
+      // runs on one thread; the kernel's class tells what it was.
       mode = 'gpu';
-      asyncMode = true;
       break;
     case 'headlessgl':
       mode = 'headlessgl';
