@@ -20,6 +20,7 @@ function esc(s: string): string {
 }
 
 function fmt(v: number): string {
+  if (v === 0) return '0';
   if (v >= 1e4 || v < 1e-2) return v.toExponential(0).replace('e+', 'e');
   return String(Number(v.toPrecision(3)));
 }
@@ -98,7 +99,7 @@ export function calibrationHtml(p: Profile): string {
   const ns = squares.map((m) => m.n);
   const chart1 = ns.length === 0 ? '<p>No square sizes measured.</p>' : lineChart(
     'GEMM throughput vs size (float32, readback included; median)',
-    { min: Math.min(...ns) / 1.2, max: Math.max(...ns) * 1.2, log: true, ticks: logTicks(Math.min(...ns), Math.max(...ns), 2), label: 'square size n (C = A·B, n×n)' },
+    { min: Math.min(...ns) / 1.2, max: Math.max(...ns) * 1.2, log: true, ticks: logTicks(Math.min(...ns), Math.max(...ns), 2), label: 'square size n (C = A·B, n×n)', tickText: (v) => String(Math.round(v)) },
     { min: Math.min(...ys) / 2, max: Math.max(...ys) * 2, log: true, ticks: logTicks(Math.min(...ys) / 2, Math.max(...ys) * 2, 10), label: 'GFLOP/s (log)' },
     series,
     peak ? [{ label: `FP32 peak ${p.peak.fp32}`, value: peak, color: '#555' }] : [],
