@@ -25,6 +25,8 @@ import { KEY_NUMBERS, valueAt } from '../../src/report/html/summary-text';
 import type { ChartSpec, SummaryJson } from '../../src/report/html/types';
 import { parseCsv } from '../../src/report/html/csv';
 import { MARKED_EVENTS, parseTimeseries } from '../../src/report/html/transforms/timeseries';
+import { GPU_AGGREGATES, MC_HEADLINE } from '../../src/report/html/transforms/economy';
+import { fmtValue } from '../../src/report/html/format';
 import { dilocoTree, dpTree } from '../sim/fixtures';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -39,16 +41,34 @@ if (!HAVE && !CI) console.warn(`browser tests skipped: ${CHROMIUM} not found (ap
 const sink = () => new Writable({ write: (_c, _e, cb) => cb() });
 
 /** Runs a scenario tree through `dtsim run` into reports/test-output/<name>; returns the folder. */
-async function simulate(name: string, tree: Record<string, unknown>): Promise<string> {
+async function simulate(name: string, tree: Record<string, unknown>, runs?: number): Promise<string> {
   const file = join(OUT, 'scenarios', `${name}.yaml`);
   writeFileSync(file, stringify(tree));
   const dir = join(OUT, name);
   rmSync(dir, { recursive: true, force: true });
-  const code = await runCommand({ scenario: file, out: dir, json: false, set: [], fastForward: true, quiet: true }, { out: sink(), err: sink() });
+  const code = await runCommand({ scenario: file, out: dir, json: false, set: [], fastForward: true, quiet: true, runs }, { out: sink(), err: sink() });
   expect(code).toBe(0);
   expect(existsSync(join(dir, 'index.html'))).toBe(true);
   return dir;
 }
+
+/**
+ * A small coupled economy (2 tier-2 nodes of 8 H100, 6 home RTX 4090, a 0.9B model, 30 days of
+ * the base economy; cf. test/economy-coupled/coupling.test.ts), run with --runs 3 for its bands.
+ */
+const economyTree = {
+  name: 'economy-small', seed: 5,
+  model: { layers: 16, hidden: 2048, heads: 16, vocab: 32000, seqLength: 1024 },
+  training: { tokens: 2e12, batchTokens: 1048576, microBatch: 4 },
+  system: {
+    sites: [
+      { name: 'dc', kind: 'tier2', nodes: [{ gpu: 'h100-sxm', count: 2, gpusPerNode: 8 }], wan: 'dia-10g' },
+      { name: 'home', kind: 'home', count: 6, nodes: [{ gpu: 'rtx-4090', count: 1, gpusPerNode: 1 }], wan: 'fiber' },
+    ],
+    wan: { matrix: false }, strategy: { kind: 'diloco', innerSteps: 500, compression: 'int8' }, faults: { failures: false },
+  },
+  economy: { preset: 'base', days: 30, reserve: 2 },
+};
 
 const cluster = { sites: [{ name: 'cluster', kind: 'hyperscaler', nodes: [{ gpu: 'h100-sxm', count: 2, gpusPerNode: 8 }] }], strategy: { kind: 'data-parallel' }, faults: { failures: false } };
 
@@ -84,6 +104,8 @@ describe.skipIf(!HAVE && !CI)('HTML report in Chromium', () => {
     const slow = dilocoTree(false);
     (slow.system as Record<string, unknown>).engine = { maxTime: '5 min' };
     dirs.unfinished = await simulate('unfinished', { ...slow, name: 'unfinished', baseline: cluster });
+    // A coupled economy over three seeds: fan bands, GPUs by class, cohort returns.
+    dirs.economy = await simulate('economy', economyTree, 3);
     // The default scenario, as `npm start` runs it.
     dirs.default = resolve(OUT, 'flip-the-coin');
     rmSync(dirs.default, { recursive: true, force: true });
@@ -135,7 +157,7 @@ describe.skipIf(!HAVE && !CI)('HTML report in Chromium', () => {
 
     // Every chart drew the marks its specification calls for.
     const drawn = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll<HTMLElement>('figure[data-chart]')].map((f) => [f.dataset.chart,
-      Object.fromEntries(['mark-line', 'mark-event', 'mark-bar', 'mark-site', 'mark-link'].map((c) => [c, f.querySelectorAll(`svg .${c}`).length]))])));
+      Object.fromEntries(['mark-line', 'mark-event', 'mark-band', 'mark-bar', 'mark-site', 'mark-link'].map((c) => [c, f.querySelectorAll(`svg .${c}`).length]))])));
     expect(Object.keys(drawn)).toEqual(o.charts.map((c) => c.id));
     for (const c of o.charts) {
       const want = expectedMarks(c);
@@ -233,6 +255,50 @@ describe.skipIf(!HAVE && !CI)('HTML report in Chromium', () => {
     expect(progress.kind === 'line' && progress.events.length).toBe(marked.length);
     expect(await o.page.locator('#chart-progress svg .mark-event').count()).toBe(marked.length);
     await check('churn', o);
+  });
+
+  it('an economy with --runs 3: fan bands, GPUs by class, cohort returns and the headline bands of summary.json', async () => {
+    const o = await open('economy');
+    const e = o.summary as SummaryJson & { economy: { monteCarlo: { runs: number; headline: Record<string, Record<'p10' | 'p50' | 'p90', number>> }; summary: { cohorts: { roi: number }[] } } };
+    const mc = e.economy.monteCarlo;
+    expect(mc.runs).toBe(3);
+    const marks = (id: string, cls: string) => o.page.locator(`#chart-${id} svg .${cls}`).count();
+    // A fan per banded column of economy-mc.csv: one P10–P90 band and one P50 line, at most 400 days.
+    const mcCsv = parseCsv(readFileSync(join(dirs.economy, 'economy-mc.csv'), 'utf8'));
+    const banded = mcCsv.columns.filter((c) => c.endsWith('_p50')).map((c) => c.slice(0, -4));
+    expect(banded).toEqual(['price_usd', 'capacity_h100eq', 'capacity_share', 'absorption_ratio']);
+    for (const b of banded) {
+      expect(await marks(`economy-mc-${b}`, 'mark-band'), b).toBe(1);
+      expect(await marks(`economy-mc-${b}`, 'mark-line'), b).toBe(1);
+      const fan = o.charts.find((c) => c.id === `economy-mc-${b}`)!;
+      expect(fan.kind === 'line' && fan.bands![0].points.length).toBe(Math.min(400, mcCsv.rows.length));
+    }
+    // A stacked layer per cohort class of economy.csv.
+    const eco = parseCsv(readFileSync(join(dirs.economy, 'economy.csv'), 'utf8'));
+    const classes = eco.columns.filter((c) => c.startsWith('gpus_') && !GPU_AGGREGATES.includes(c));
+    expect(classes.length).toBe(2);
+    expect(await marks('economy-gpu-classes', 'mark-band')).toBe(classes.length);
+    // A bar per cohort with a non-zero return, left of zero when it lost money.
+    const cohorts = e.economy.summary.cohorts;
+    expect(cohorts.length).toBeGreaterThan(0);
+    expect(await marks('economy-cohort-roi', 'mark-bar')).toBe(cohorts.filter((c) => c.roi !== 0).length);
+    expect(await o.page.locator('#chart-economy-cohort-roi tbody tr').count()).toBe(cohorts.length);
+    // Emission value, operators' reward and the subsidy they need, as three lines, and not again as generic charts.
+    expect(await marks('economy-emission-subsidy', 'mark-line')).toBe(3);
+    expect(o.charts.some((c) => c.id === 'economy-emission_value_usd')).toBe(false);
+    // The headline bands are those of summary.json, formatted.
+    const cells = await o.page.evaluate(() => [...document.querySelectorAll<HTMLElement>('#economy-mc-headline td[data-key]')].map((td) => ({ key: td.dataset.key!, value: td.dataset.value!, text: td.textContent! })));
+    expect(cells.length).toBe(Object.keys(mc.headline).length * 3);
+    for (const c of cells) {
+      const [, , , fig, p] = c.key.split('.');
+      const v = mc.headline[fig][p as 'p10'];
+      expect(c.value, c.key).toBe(String(v));
+      expect(c.text, c.key).toBe(fmtValue(v, MC_HEADLINE.find((h) => h.key === fig)!.format));
+    }
+    // Reading a fan with the keyboard names its band and its median.
+    await o.page.locator('#chart-economy-mc-price_usd .focus-layer').focus();
+    await expect.poll(() => o.page.locator('#tooltip').textContent()).toMatch(/P50 \(median\): USD .+\nP10–P90: USD .+ – USD /);
+    await check('economy', o);
   });
 
   it('an unfinished run says so and is given no ratio', async () => {
