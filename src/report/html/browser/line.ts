@@ -41,7 +41,7 @@ export function lineChart<S, P>(acc: LineAccessors<S, P>) {
   return function render(container: HTMLElement, spec: LineChartSpec, width: number): void {
     const W = Math.max(280, Math.round(width));
     const H = Math.round(Math.max(220, Math.min(360, W * 0.48)));
-    const m = { l: W < 420 ? 66 : 74, r: 14, t: spec.events.length ? 20 : 10, b: 44 };
+    const m = { l: (W < 420 ? 66 : 74) + (spec.yFormat === 'usd' ? 12 : 0), r: 14, t: spec.events.length ? 20 : 10, b: 44 };
     const iw = W - m.l - m.r, ih = H - m.t - m.b;
     const series = acc.series(spec);
     const bands: readonly BandSpec[] = spec.bands ?? [];
