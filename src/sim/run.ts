@@ -149,6 +149,9 @@ export class RunState {
 /** Price series the fleet integrates over online time (the timeline can change them). */
 export const PRICE_SERIES = ['electricity', 'rental'] as const;
 
+/** Layouts kept for memberships seen before. */
+const MAX_CACHED_LAYOUTS = 256;
+
 interface Steady {
   readonly key: string;
   readonly durationS: number;
@@ -241,6 +244,9 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
       const partial = layoutWithoutInfeasibleGroups(layoutInput, active);
       l = partial.layout;
       if (l !== null && partial.sittingOut.length > 0) rs.sitOutLayouts++;
+      // Memberships recur (a node back from repair), but a long run with an economy or churn meets
+      // thousands: keep the cache bounded.
+      if (layouts.size >= MAX_CACHED_LAYOUTS) layouts.clear();
       layouts.set(key, l);
     }
     lastActive = active;
