@@ -118,7 +118,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Simula
     },
     run,
     baseline,
-    comparison: baseline ? compare(run, baseline) : null,
+    comparison: baseline ? compareRuns(run, baseline) : null,
     economy: runResult.economy && scenario.economy ? economySection(scenario, runResult, run, baseline) : null,
     details: { scenario, run: runResult, baseline: baselineResult },
   };
@@ -144,7 +144,8 @@ function economySection(scenario: Scenario, r: RunResult, run: RunSummary, basel
   };
 }
 
-function compare(run: RunSummary, baseline: RunSummary): Comparison {
+/** Run ÷ baseline: ratios only when both finished, else a note saying which did not and how far it got. */
+export function compareRuns(run: RunSummary, baseline: RunSummary): Comparison {
   const unfinished = [run, baseline].filter((r) => !r.finished);
   if (unfinished.length > 0) {
     return {

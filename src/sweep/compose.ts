@@ -5,34 +5,13 @@
  * comparison), so a point's summary.json is byte-identical to `dtsim run`'s; test/sweep checks
  * this against simulate().
  */
-import type { SimulationResult } from '../sim/simulate';
+import { compareRuns, type SimulationResult } from '../sim/simulate';
 import type { Scenario } from '../scenario/types';
 import { canonical, sha256 } from './plan';
 
 export type RunSummary = SimulationResult['run'];
-export type Comparison = NonNullable<SimulationResult['comparison']>;
 /** What summary.json holds: the result without in-memory extras (see worker.ts). */
 export type PlainResult = Omit<SimulationResult, 'details'>;
-
-/** Run ÷ baseline, as simulate() computes it (ratios only when both finished). */
-export function compareRuns(run: RunSummary, baseline: RunSummary): Comparison {
-  const unfinished = [run, baseline].filter((r) => !r.finished);
-  if (unfinished.length > 0) {
-    return {
-      bothFinished: false,
-      note: unfinished.map((r) => `${r.label} did not finish: ${(100 * r.progress).toFixed(1)} % of the tokens in ${(r.timeToTrainS / 86400).toFixed(1)} days`).join('; ') + '; no ratio is given',
-    };
-  }
-  const ratio = (a: number, b: number) => (b > 0 ? a / b : undefined);
-  const effTime = (r: RunSummary) => r.timeToTrainS / r.tokenEfficiency.value;
-  return {
-    bothFinished: true,
-    timeToTrainRatio: ratio(run.timeToTrainS, baseline.timeToTrainS),
-    effectiveTimeRatio: ratio(effTime(run), effTime(baseline)),
-    costRatio: ratio(run.costUsd, baseline.costUsd),
-    energyRatio: ratio(run.energyJ, baseline.energyJ),
-  };
-}
 
 /** The result of a run simulated without its baseline, completed with the shared baseline summary. */
 export function composeResult(runOnly: PlainResult, baseline: RunSummary | null): PlainResult {
