@@ -18,7 +18,8 @@ export class ScenarioError extends Error {
   }
 }
 
-function readRaw(file: string): unknown {
+/** A YAML or JSON file's contents; unreadable or malformed files are a ScenarioError naming the file. */
+export function readRaw(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -33,7 +34,7 @@ function readRaw(file: string): unknown {
   }
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
+export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 

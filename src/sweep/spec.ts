@@ -15,11 +15,9 @@
  *   metrics: [run.timeToTrainS, ...]    # results.csv columns (summary.json paths)
  *   report: { lines: [{ x, metric, series }], heatmaps: [{ x, y, metric }] }
  */
-import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, relative, resolve as resolvePath } from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
-import { ScenarioError, readScenarioTree } from '../scenario/load';
+import { ScenarioError, isObject, readRaw, readScenarioTree } from '../scenario/load';
 import type { Issue } from '../scenario/resolve';
 import { parseCondition, type Condition } from './condition';
 
@@ -145,29 +143,12 @@ function zodIssues(error: z.ZodError, prefix: PropertyKey[]): Issue[] {
   });
 }
 
-function readYaml(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ScenarioError(file, [{ path: '', message: `cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` }]);
-  }
-  try {
-    return file.toLowerCase().endsWith('.json') ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
-  } catch (e) {
-    const msg = e instanceof YAMLParseError ? e.message.split('\n')[0] : (e as Error).message;
-    throw new ScenarioError(file, [{ path: '', message: `not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${msg}` }]);
-  }
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /**
  * Reads a sweep: a sweep file (top-level `scenario:`) or a scenario with a `sweep:` block.
  * `noBaseline` (the --no-baseline flag) drops the baseline like `baseline: false`.
  */
 export function readSweep(file: string, opts: { noBaseline?: boolean } = {}): SweepSource {
-  const raw = readYaml(file);
+  const raw = readRaw(file);
   if (!isObject(raw)) throw new ScenarioError(file, [{ path: '', message: `expected a mapping at the top level, got ${Array.isArray(raw) ? 'a list' : typeof raw}` }]);
   let sweep: RawSweep;
   let tree: Record<string, unknown>;
