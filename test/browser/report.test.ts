@@ -33,6 +33,9 @@ const CHROMIUM = '/usr/bin/chromium';
 const HAVE = existsSync(CHROMIUM);
 const CI = process.env.CI === 'true';
 const OUT = resolve('reports/test-output');
+// Scenario files live under a long folder name without a break opportunity: the reports quote their paths, and at
+// phone width a long path must wrap rather than widen the page (CI's checkout path is longer than ours).
+const SCENARIOS = join(OUT, 'scenarios', 'a_folder_name_long_enough_to_overflow_a_phone_screen_unless_it_wraps');
 const HOSTILE = '<img src=x onerror="window.__xss=1">';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'];
 
@@ -42,7 +45,7 @@ const sink = () => new Writable({ write: (_c, _e, cb) => cb() });
 
 /** Runs a scenario tree through `dtsim run` into reports/test-output/<name>; returns the folder. */
 async function simulate(name: string, tree: Record<string, unknown>, runs?: number): Promise<string> {
-  const file = join(OUT, 'scenarios', `${name}.yaml`);
+  const file = join(SCENARIOS, `${name}.yaml`);
   writeFileSync(file, stringify(tree));
   const dir = join(OUT, name);
   rmSync(dir, { recursive: true, force: true });
@@ -89,7 +92,7 @@ describe.skipIf(!HAVE && !CI)('HTML report in Chromium', () => {
 
   beforeAll(async () => {
     if (!HAVE) throw new Error(`CI=true but ${CHROMIUM} is missing: install it with apt-get install -y chromium`);
-    mkdirSync(join(OUT, 'scenarios'), { recursive: true });
+    mkdirSync(SCENARIOS, { recursive: true });
     ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'dtsim-chromium-')), { executablePath: CHROMIUM, headless: true, args: ARGS });
 
     // DiLoCo over three home sites with churn, against a small cluster.

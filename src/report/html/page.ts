@@ -226,7 +226,7 @@ function scenarioHtml(inp: ReportInputs): string {
 function filesHtml(inp: ReportInputs): string {
   const rows = inp.files.map((f) => `<tr><td><code>${esc(f.name)}</code></td><td>${f.present ? 'found' : 'absent'}</td><td>${esc(f.note ?? '')}</td></tr>`).join('');
   const sim = inp.summary.run.simulator;
-  return `<table><thead><tr><th scope="col">File</th><th scope="col">Status</th><th scope="col">Note</th></tr></thead><tbody>${rows}</tbody></table>
+  return `<div class="scroll"><table class="files"><thead><tr><th scope="col">File</th><th scope="col">Status</th><th scope="col">Note</th></tr></thead><tbody>${rows}</tbody></table></div>
 <p>summary.json schema version ${esc(inp.summary.schemaVersion)}.${sim ? ` The simulator processed ${esc(fmtCount(sim.events))} events and ${esc(fmtCount(sim.flowSolves))} flow solves for the run.` : ''} All figures are simulated; how dtsim models compute, networks, faults, energy and cost, and the sources of its defaults, are described in its README.</p>
 <p>How to read the figures: <b>raw tokens</b> are tokens processed; <b>effective tokens</b> weigh them by the token efficiency of the training method. <b>MFU</b> is model FLOPs ÷ peak FLOPs of the GPUs <i>while online</i>; <b>fleet MFU</b> divides by every GPU for the whole run. A run that did not finish is shown with its progress, never with a time ratio.</p>`;
 }

@@ -33,6 +33,7 @@ th,td{border-bottom:1px solid var(--grid);padding:.3em .5em;text-align:left;vert
 th{font-weight:600}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .scroll{overflow-x:auto;max-width:100%}
+table.files td{overflow-wrap:anywhere}
 .dflt{color:var(--muted);cursor:help}
 .src{font-size:.82rem;color:var(--muted)}
 .src li{margin:.15em 0}
