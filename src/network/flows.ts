@@ -74,6 +74,8 @@ export class FlowNetwork {
   private markEpoch = 0;
   activeFlows = 0;
   solves = 0;
+  /** Counts capacity changes: what was measured under an older version may no longer hold. */
+  capacityVersion = 0;
 
   constructor(private readonly engine: Engine, capacityBytesPerS: ArrayLike<number>) {
     this.capacity = Float64Array.from(capacityBytesPerS);
@@ -110,7 +112,13 @@ export class FlowNetwork {
   /** Changes a link's capacity (0 = down; flows on it stall until it comes back or they are cancelled). */
   setCapacity(link: number, bytesPerS: number): void {
     this.capacity[link] = bytesPerS;
+    this.capacityVersion++;
     this.markDirty(link);
+  }
+
+  /** Whether any flow is on `link` now. */
+  busy(link: number): boolean {
+    return this.onLink[link].length > 0;
   }
 
   /** Flows currently sharing `link` (a snapshot, in no particular order). */

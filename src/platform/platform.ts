@@ -59,6 +59,10 @@ export class Platform {
   private readonly siteWanLatencyS = new Map<number, number>();
   private readonly pairLatencyS = new Map<string, number>();
   private readonly routes = new Map<number, Route>();
+  /** Routes inside each node (their link and latency never change). */
+  private readonly intraRoutes: Route[] = [];
+  /** Counts latency changes: routes measured under an older version may no longer hold. */
+  routeVersion = 0;
   private readonly pairLinks = new Map<string, number>();
 
   /** `straggle(i)` gives node i's extra slowdown (stragglers are drawn by the caller's random stream). */
@@ -133,6 +137,7 @@ export class Platform {
   setSiteWanLatency(s: number, latencyS: number): void {
     this.siteWanLatencyS.set(s, latencyS);
     this.routes.clear();
+    this.routeVersion++;
   }
 
   /** From now on, the path between regions a and b has this one-way latency (both directions). */
@@ -140,12 +145,17 @@ export class Platform {
     this.pairLatencyS.set(`${ra}->${rb}`, latencyS);
     this.pairLatencyS.set(`${rb}->${ra}`, latencyS);
     this.routes.clear();
+    this.routeVersion++;
   }
 
   /** Route of a collective phase inside one node (its GPU-to-GPU link). */
   intraRoute(node: number): Route {
-    const n = this.nodes[node];
-    return { links: Int32Array.of(n.intraLink), latencyS: n.spec.intraNode.latencyS, streamCapBytesPerS: Infinity, crossesWan: false };
+    let r = this.intraRoutes[node];
+    if (r === undefined) {
+      const n = this.nodes[node];
+      r = this.intraRoutes[node] = { links: Int32Array.of(n.intraLink), latencyS: n.spec.intraNode.latencyS, streamCapBytesPerS: Infinity, crossesWan: false };
+    }
+    return r;
   }
 
   private buildRoute(a: NodeInfo, b: NodeInfo): Route {

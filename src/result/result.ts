@@ -103,7 +103,7 @@ export interface RunResult {
     readonly sitOutLayouts: number;
     readonly timeline: number;
   };
-  readonly simulator: { readonly events: number; readonly flowSolves: number };
+  readonly simulator: { readonly events: number; readonly flowSolves: number; readonly replayedGroupRounds: number };
   /** The token economy coupled to this run, if the scenario has one. */
   readonly economy?: EconomyOutcome;
   readonly nodes: readonly NodeResult[];

@@ -466,11 +466,11 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
   rs.commit();
   fleet.finish();
   row('end', rs.currentLayout !== null, true);
-  return { ...collect(rs, rs.modelFlopPerToken), economy: economy?.finish() };
+  return { ...collect(rs, rs.modelFlopPerToken, roundState.replayed ?? 0), economy: economy?.finish() };
 }
 
 /** The run's result as plain data, read once from the live state at the end. */
-function collect(rs: RunState, modelFlopPerToken: number): RunResult {
+function collect(rs: RunState, modelFlopPerToken: number, replayedGroupRounds: number): RunResult {
   const { platform, committed: acc, fleet, net } = rs;
   const precision = rs.scenario.training.precision;
   const priced = (series: string, i: number) => {
@@ -488,7 +488,7 @@ function collect(rs: RunState, modelFlopPerToken: number): RunResult {
       failures: rs.failures, churn: rs.churnEvents, outages: rs.outages, restarts: rs.restarts,
       discardedRounds: rs.discardedRounds, sitOutLayouts: rs.sitOutLayouts, timeline: rs.timelineEvents,
     },
-    simulator: { events: rs.engine.processedEvents, flowSolves: net.solves },
+    simulator: { events: rs.engine.processedEvents, flowSolves: net.solves, replayedGroupRounds },
     nodes: platform.nodes.map((n) => ({
       id: n.id, name: n.name, site: n.site, gpu: n.gpu.id, gpus: n.gpus, peakFlopS: peakFor(n.gpu, precision), tdpW: n.gpu.tdpW,
       efficiencySource: efficiencySourceOf(n.gpu),
@@ -506,7 +506,7 @@ function collect(rs: RunState, modelFlopPerToken: number): RunResult {
     })),
     links: platform.capacity.map((cap, l) => ({
       id: l, name: platform.linkName[l], cls: platform.linkClass[l], site: platform.linkSite[l], capacityBytesPerS: cap,
-      bytes: acc.linkBytes[l] ?? 0, limitingFlowS: acc.linkLimitingS[l] ?? 0,
+      bytes: acc.linkBytes.get(l) ?? 0, limitingFlowS: acc.linkLimitingS.get(l) ?? 0,
     })),
   };
 }

@@ -76,9 +76,9 @@ export function* dataParallelStep(env: StepEnv, comm: Comm, g: GroupPlan, acc: A
   yield timeout(engine, g.optimizerS);
   if (env.tracer?.enabled) traceDataParallelStep(env.tracer, g, t0, computeEnd, syncEnd, scopeOf(g));
   for (const m of g.members) {
-    acc.compute[m.node] += m.forwardS + m.backwardS + g.optimizerS;
+    acc.addCompute(m.node, m.forwardS + m.backwardS + g.optimizerS);
     acc.addComm(m.node, syncEnd - computeEnd, scopeOf(g));
-    acc.tokens[m.node] += m.tokens;
+    acc.addTokens(m.node, m.tokens);
     acc.hardwareFlop += m.hardwareFlop;
   }
 }
@@ -162,8 +162,8 @@ export function pipelineReplica(env: StepEnv, comm: Comm, g: GroupPlan, d: numbe
       const w = stages[s];
       const share = strategy.tensorParallel / env.platform.nodes[w.node].gpus;
       const compute = m * (w.mb.forwardS + w.mb.backwardS);
-      acc.compute[w.node] += share * compute;
-      acc.bubble[w.node] += share * (lastEnd[s] - t0 - compute);
+      acc.addCompute(w.node, share * compute);
+      acc.addBubble(w.node, share * (lastEnd[s] - t0 - compute));
       acc.hardwareFlop += m * w.mb.hardwareFlop;
     }
   });
@@ -194,8 +194,8 @@ export function* pipelineStep(env: StepEnv, comm: Comm, g: GroupPlan, acc: Acc) 
     for (const w of r) {
       const share = env.strategy.tensorParallel / env.platform.nodes[w.node].gpus;
       acc.addComm(w.node, share * (syncEnd - flushEnd), scopeOf(g));
-      acc.compute[w.node] += share * g.optimizerS;
-      acc.tokens[w.node] += (share * tokensPerWorker);
+      acc.addCompute(w.node, share * g.optimizerS);
+      acc.addTokens(w.node, share * tokensPerWorker);
     }
   }
 }
