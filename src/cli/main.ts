@@ -15,7 +15,9 @@ import { paramCount } from '../workload/model';
 import { formatSummary } from '../report/text';
 import { csvText, openEconomyCsv, openTimeseries, resultJson, writeSummary } from '../report/write';
 import { economyColumns } from '../economy/day';
-import { simulateMonteCarlo, MC_DAILY } from '../sim/montecarlo';
+import { MC_DAILY } from '../sim/montecarlo';
+import { runMonteCarlo } from './montecarlo';
+import { defaultWorkers } from '../sweep/pool';
 import { writeTables } from '../report/tables';
 import { openTrace, parseTraceWindow } from '../report/trace';
 import { formatCount } from '../report/format';
@@ -36,6 +38,8 @@ export interface RunArgs {
   readonly quiet: boolean;
   /** Monte Carlo runs of a scenario with an economy (seeds seed, seed+1, …). */
   readonly runs?: number;
+  /** Worker threads for the Monte Carlo runs after the first (default: cores − 1; 0 = all in this thread). */
+  readonly workers?: number;
   /** false (--no-baseline): drop the scenario's baseline. */
   readonly baseline?: boolean;
   /** --trace FILE [--trace-window START,END]: a Perfetto / Chrome trace of the system under study. */
@@ -60,13 +64,14 @@ export async function runCommand(a: RunArgs, io: { out: NodeJS.WritableStream; e
   let result;
   const trace = a.trace ? openTrace(a.trace, a.traceWindow ? usage(() => parseTraceWindow(a.traceWindow!)) : undefined) : null;
   try {
-    const sim = (opts: SimulateOptions): SimulationResult => {
+    const sim = async (opts: SimulateOptions): Promise<SimulationResult> => {
       if (!(a.runs && a.runs > 1 && scenario.economy)) return simulate(scenario, opts);
-      const mc = simulateMonteCarlo(scenario, a.runs, opts);
+      // The first run takes this thread: one worker fewer than the cores, unless told.
+      const mc = await runMonteCarlo(scenario, tree, a.scenario, a.runs, a.workers ?? defaultWorkers() - 1, opts);
       writeFileSync(join(dir, 'economy-mc.csv'), csvText(['day', ...MC_DAILY.flatMap((c) => [`${c}_p10`, `${c}_p50`, `${c}_p90`])], mc.monteCarlo.daily));
       return { ...mc.first, economy: { ...mc.first.economy!, monteCarlo: mc.monteCarlo } };
     };
-    result = sim({
+    result = await sim({
       seed: a.seed, tracer: trace?.tracer,
       fastForward: a.fastForward ? undefined : false,
       onRow: (row) => ts.write(row),
@@ -134,11 +139,12 @@ export async function main(argv: readonly string[]): Promise<number> {
         .option('set', { type: 'string', array: true, default: [], describe: 'override a field, e.g. --set system.strategy.innerSteps=500' })
         .option('fast-forward', { type: 'boolean', default: true, describe: 'skip identical periods (--no-fast-forward simulates every step)' })
         .option('runs', { type: 'number', default: 1, describe: 'Monte Carlo runs over seeds (scenarios with an economy): P10/P50/P90 bands in summary.json and economy-mc.csv' })
+        .option('workers', { type: 'number', describe: 'worker threads for the Monte Carlo runs after the first (default: cores - 1; 0 runs all in this thread); results do not depend on it' })
         .option('baseline', { type: 'boolean', default: true, describe: "--no-baseline drops the scenario's baseline" })
         .option('quiet', { type: 'boolean', default: false })
         .option('trace', { type: 'string', describe: 'write a Chrome/Perfetto trace of the system run to this file (open in https://ui.perfetto.dev)' })
         .option('trace-window', { type: 'string', describe: 'simulated time to trace, START,END ("2 h,3 h"; default: the first 3 periods or the first hour)' }),
-      wrap((a) => runCommand({ scenario: a.scenario, out: a.out, seed: a.seed, json: a.json, set: a.set.map(String), fastForward: a.fastForward, quiet: a.quiet, runs: a.runs, baseline: a.baseline, trace: a.trace, traceWindow: a.traceWindow })))
+      wrap((a) => runCommand({ scenario: a.scenario, out: a.out, seed: a.seed, json: a.json, set: a.set.map(String), fastForward: a.fastForward, quiet: a.quiet, runs: a.runs, workers: a.workers, baseline: a.baseline, trace: a.trace, traceWindow: a.traceWindow })))
       .command('schema', 'print the JSON Schema of scenario files', () => {}, wrap(() => {
         process.stdout.write(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
         return 0;

@@ -9,6 +9,8 @@ import type { Task, TaskResult } from './worker';
 export interface Executor {
   readonly threads: number;
   run(t: Task): Promise<TaskResult>;
+  /** Resolves once every thread has a task (or none is waiting): the caller may then block its own thread. */
+  busy(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -23,6 +25,7 @@ export async function openExecutor(workers: number): Promise<Executor> {
         await new Promise((r) => setImmediate(r)); // let progress, signals and writes through between points
         return runTask(t);
       },
+      busy: async () => {},
       close: async () => {},
     };
   }
@@ -34,9 +37,18 @@ export async function openExecutor(workers: number): Promise<Executor> {
     // A simulation keeps its thread busy: one task per thread at a time.
     concurrentTasksPerWorker: 1,
   });
+  let unfinished = 0;
   return {
     threads: workers,
-    run: (t) => pool.run(t),
+    run: (t) => {
+      unfinished++;
+      return pool.run(t).finally(() => unfinished--);
+    },
+    // Tasks reach a thread through this thread's event loop (threads start, then ask for work):
+    // wait while tasks are queued and a thread has none.
+    busy: async () => {
+      while (pool.queueSize > 0 && unfinished - pool.queueSize < workers) await new Promise((r) => setTimeout(r, 10));
+    },
     close: () => pool.destroy(),
   };
 }

@@ -8,17 +8,22 @@
 import { scenarioFromTree, ScenarioError } from '../scenario/load';
 import { simulate } from '../sim/simulate';
 import { InfeasibleLayout } from '../strategy/layout';
+import { sampleRun, type McSample } from '../sim/montecarlo';
 import type { PlainResult, RunSummary } from './compose';
 
 export interface Task {
-  readonly kind: 'point' | 'baseline';
+  /** A sweep point, a baseline shared by points, or one Monte Carlo run after the first (`dtsim run --runs N`). */
+  readonly kind: 'point' | 'baseline' | 'mc';
   readonly tree: unknown;
   /** The scenario file label (summary `scenario.file`, relative paths inside the scenario). */
   readonly file: string;
+  /** Monte Carlo runs: the run's seed, and the --no-fast-forward override. */
+  readonly seed?: number;
+  readonly fastForward?: boolean;
 }
 
 export type TaskResult =
-  | { readonly ok: true; readonly result?: PlainResult; readonly baseline?: RunSummary }
+  | { readonly ok: true; readonly result?: PlainResult; readonly baseline?: RunSummary; readonly sample?: McSample }
   | { readonly ok: false; readonly status: 'infeasible' | 'error'; readonly message: string };
 
 /** The result without `details` (the resolved scenario and per-node results: not in summary.json, not needed across threads). */
@@ -29,6 +34,7 @@ function plain(r: object): PlainResult {
 export function runTask(t: Task): TaskResult {
   try {
     const scenario = scenarioFromTree(t.tree, t.file);
+    if (t.kind === 'mc') return { ok: true, sample: sampleRun(scenario, t.seed!, { fastForward: t.fastForward }) };
     if (t.kind === 'point') return { ok: true, result: plain(simulate({ ...scenario, baseline: null })) };
     try {
       return { ok: true, baseline: simulate({ ...scenario, run: scenario.baseline!, baseline: null }).run };
