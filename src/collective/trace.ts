@@ -11,7 +11,7 @@ export function traceFlow(tr: Tracer, platform: Platform, track: Track, from: nu
   startS: number, endS: number, stats: FlowStats | null): void {
   let bottleneck = -1;
   let most = stats ? stats.boundLimitedS : 0;
-  if (stats) for (const [l, s] of stats.limitedS) if (s > most) { most = s; bottleneck = l; }
+  if (stats) for (let i = 0; i < stats.limitedS.length; i += 2) if (stats.limitedS[i + 1] > most) { most = stats.limitedS[i + 1]; bottleneck = stats.limitedS[i]; }
   let widest = 0;
   for (const l of route.links) widest = Math.max(widest, LINK_CLASSES.indexOf(platform.linkClass[l]));
   const cat = bottleneck >= 0 ? platform.linkClass[bottleneck] : LINK_CLASSES[widest];

@@ -115,8 +115,8 @@ export class Acc {
   }
 
   /** A completed transfer's bottleneck time, per link and at its bound. */
-  addLimits(limitedS: ReadonlyMap<number, number>, boundS: number): void {
-    for (const [l, s] of limitedS) this.linkLimitingS.add(l, s);
+  addLimits(limitedS: readonly number[], boundS: number): void {
+    for (let i = 0; i < limitedS.length; i += 2) this.linkLimitingS.add(limitedS[i], limitedS[i + 1]);
     this.boundLimitedS += boundS;
   }
 

@@ -15,7 +15,8 @@ export interface FlowStats {
   readonly startS: number;
   readonly endS: number;
   /** Seconds the flow's rate was set by each bottleneck link, and by its own bound (e.g. a TCP window). */
-  readonly limitedS: ReadonlyMap<number, number>;
+  /** Seconds each link set the flow's rate, as pairs: link, seconds, link, seconds, … (each link once). */
+  readonly limitedS: readonly number[];
   readonly boundLimitedS: number;
 }
 
@@ -35,7 +36,7 @@ export class Flow {
   linkPos: number[] | null = null;
   /** What sets its current rate: a link id, or LIMITED_BY_BOUND; and the seconds charged to each so far. */
   limit = LIMITED_BY_BOUND;
-  limitedS: Map<number, number> | null = null;
+  limitedS: number[] | null = null;
   boundLimitedS = 0;
   constructor(
     readonly id: number,
@@ -52,7 +53,7 @@ export class Flow {
   }
 }
 
-const NO_LIMITS: ReadonlyMap<number, number> = new Map();
+const NO_LIMITS: readonly number[] = [];
 
 /** A flow is complete when less than this fraction of its bytes is left (float round-off). */
 const DONE_TOLERANCE = 1e-9;
@@ -275,8 +276,12 @@ export class FlowNetwork {
       const dt = now - flow.lastUpdateS;
       if (flow.limit === LIMITED_BY_BOUND) flow.boundLimitedS += dt;
       else {
-        flow.limitedS ??= new Map();
-        flow.limitedS.set(flow.limit, (flow.limitedS.get(flow.limit) ?? 0) + dt);
+        // A flow is limited by one link or a few in turn: a short list of pairs beats a Map per flow.
+        const pairs = (flow.limitedS ??= []);
+        let i = 0;
+        while (i < pairs.length && pairs[i] !== flow.limit) i += 2;
+        if (i < pairs.length) pairs[i + 1] += dt;
+        else pairs.push(flow.limit, dt);
       }
     }
     flow.lastUpdateS = now;
