@@ -109,4 +109,17 @@ export interface RunResult {
   readonly nodes: readonly NodeResult[];
   readonly sites: readonly SiteResult[];
   readonly links: readonly LinkResult[];
+  /** GPU classes whose efficiency came from a `dtsim calibrate` profile: the curve the run used. */
+  readonly calibrated: readonly CalibratedGpu[];
+}
+
+/** A GPU class run on a measured profile: what its GEMMs reached, as the simulator used it. */
+export interface CalibratedGpu {
+  readonly gpu: string;
+  /** The profile as the scenario names it (src/compute/gpu.ts EfficiencyProfileRef, as plain data). */
+  readonly profile: { readonly file: string; readonly name: string; readonly backend: string; readonly date: string; readonly scaling: string };
+  /** Peak FLOP/s of one GPU at the run's precision (efficiency × peak = achieved FLOP/s). */
+  readonly peakFlopS: number;
+  /** GEMM FLOP → efficiency, after scaling to this GPU (src/calibrate/apply.ts). */
+  readonly curve: readonly (readonly [number, number])[];
 }

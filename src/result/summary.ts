@@ -3,7 +3,7 @@
  * by cause, bytes, GPU-hours, energy and cost, overall and per site. Pure arithmetic on a
  * RunResult; every figure in SI (seconds, joules, USD, bytes).
  */
-import type { RunResult, NodeResult } from './result';
+import type { CalibratedGpu, RunResult, NodeResult } from './result';
 import { LINK_CLASSES, type LinkClass } from '../platform/platform';
 
 /**
@@ -75,6 +75,8 @@ export interface RunSummary {
   readonly gpuTypes: Readonly<Record<string, number>>;
   /** Per GPU type: where its efficiency curve came from ('default', or 'profile <file>' from dtsim calibrate). */
   readonly efficiencySources: Readonly<Record<string, string>>;
+  /** GPU classes run on measured profiles and their curves (absent when none was). */
+  readonly calibration?: readonly CalibratedGpu[];
   readonly sites: number;
   /** Simulated time at the end: time to train when finished, else the time limit reached. */
   readonly timeToTrainS: number;
@@ -221,6 +223,7 @@ export function summarizeRun(r: RunResult): RunSummary {
     gpus: totalGpus,
     gpuTypes,
     efficiencySources,
+    ...(r.calibrated.length > 0 ? { calibration: r.calibrated } : {}),
     sites: new Set(nodes.map((n) => n.site)).size,
     timeToTrainS: T,
     tokensTrained: r.tokensDone,

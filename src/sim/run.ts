@@ -489,6 +489,9 @@ function collect(rs: RunState, modelFlopPerToken: number, replayedGroupRounds: n
       discardedRounds: rs.discardedRounds, sitOutLayouts: rs.sitOutLayouts, timeline: rs.timelineEvents,
     },
     simulator: { events: rs.engine.processedEvents, flowSolves: net.solves, replayedGroupRounds },
+    calibrated: [...new Map(platform.nodes.filter((n) => n.gpu.efficiencyProfile).map((n) => [n.gpu.id, n.gpu])).values()].map((g) => ({
+      gpu: g.id, profile: g.efficiencyProfile!, peakFlopS: peakFor(g, precision), curve: g.efficiency.points,
+    })),
     nodes: platform.nodes.map((n) => ({
       id: n.id, name: n.name, site: n.site, gpu: n.gpu.id, gpus: n.gpus, peakFlopS: peakFor(n.gpu, precision), tdpW: n.gpu.tdpW,
       efficiencySource: efficiencySourceOf(n.gpu),

@@ -96,7 +96,10 @@ describe.skipIf(!HAVE && !CI)('HTML report in Chromium', () => {
     ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'dtsim-chromium-')), { executablePath: CHROMIUM, headless: true, args: ARGS });
 
     // DiLoCo over three home sites with churn, against a small cluster.
-    dirs.churn = await simulate('churn', { ...dilocoTree(true), name: 'churn-vs-cluster', baseline: cluster });
+    // One site's H100 runs on the shipped calibration profile: the report draws its curve.
+    const churn = dilocoTree(true);
+    ((churn.system as { sites: { nodes: { gpu: unknown }[] }[] }).sites[0].nodes[0]).gpu = { id: 'h100-sxm', profile: resolve('profiles/epyc-2vcpu.json') };
+    dirs.churn = await simulate('churn', { ...churn, name: 'churn-vs-cluster', baseline: cluster });
     // Synchronous data parallel with failures; every string a scenario can supply is hostile.
     const dp = dpTree(true);
     dirs.hostile = await simulate('hostile', {
@@ -249,8 +252,11 @@ describe.skipIf(!HAVE && !CI)('HTML report in Chromium', () => {
     await check('hostile', o);
   });
 
-  it('churn against a cluster: events on the time axes, per-site time', async () => {
+  it('churn against a cluster: events on the time axes, per-site time, the calibration curve', async () => {
     const o = await open('churn');
+    const cal = o.charts.find((c) => c.id === 'calibration');
+    expect(cal?.kind === 'line' && cal.series.map((x) => x.key)).toEqual(['h100-sxm@epyc-2vcpu']);
+    expect(await o.page.locator('#calibration h2').textContent()).toBe('Compute calibration');
     expect(o.summary.run.events.churn).toBeGreaterThan(0);
     // Every timeline event of timeseries.csv is marked on the time axes.
     const marked = parseTimeseries(parseCsv(readFileSync(join(dirs.churn, 'timeseries.csv'), 'utf8'))).filter((r) => r.event in MARKED_EVENTS);

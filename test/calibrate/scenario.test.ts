@@ -16,6 +16,8 @@ import { getGpu } from '../../src/compute/catalog';
 import { stackEfficiency } from '../../src/compute/stack';
 import { flopRate, loadProfile } from '../../src/calibrate/profile';
 import { paramCount } from '../../src/workload/model';
+import { calibratedClasses, calibrationChart } from '../../src/report/html/transforms/calibration';
+import type { RunSummaryJson } from '../../src/report/html/types';
 
 const PROFILE = 'profiles/epyc-2vcpu.json';
 const profile = loadProfile(PROFILE);
@@ -153,6 +155,27 @@ describe('a custom GPU declared from the profile runs at the measured GFLOP/s', 
     expect(r.timeToTrainS / (4 * step)).toBeCloseTo(1, 2);
     // A step of gpt3-xl at this size takes minutes at a few GFLOP/s.
     expect(step).toBeGreaterThan(60);
+  });
+
+  it('the summary carries the curve the run used, and the report draws it against the peak', () => {
+    const r = simulate(s).run;
+    expect(r.calibration).toHaveLength(1);
+    const c = r.calibration![0];
+    expect(c.gpu).toBe('epyc-webasm');
+    expect(c.profile).toMatchObject({ file: PROFILE, name: profile.name, backend: profile.backend });
+    expect(c.peakFlopS).toBe(gpu.peakFlopS.bf16);
+    expect(c.curve).toEqual(gpu.efficiency.points);
+    const chart = calibrationChart(calibratedClasses([r as unknown as RunSummaryJson]))!;
+    expect(chart.refLines).toEqual([{ y: gpu.peakFlopS.bf16 / 1e12, label: expect.stringContaining('epyc-webasm peak') }]);
+    // At the layer GEMMs the chart reads the measured GFLOP/s (to the table's rounding).
+    const layer = own.filter((x) => x.label !== 'square');
+    for (const m of layer) {
+      const [, y] = chart.series[0].points.find(([n]) => Math.abs(n - Math.cbrt(m.flop / 2)) < 1e-9)!;
+      expect((y * 1e12) / measuredAt(m.flop)).toBeCloseTo(1, 5);
+    }
+    // A run on default curves has no calibration section.
+    expect(simulate(scenarioFromTree(tree('rtx-4090'), 'test.yaml')).run.calibration).toBeUndefined();
+    expect(calibrationChart([])).toBeNull();
   });
 
   it('can be declared inline as a node’s gpu too', () => {

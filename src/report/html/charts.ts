@@ -6,6 +6,7 @@ import type { ChartSpec, ReportInputs } from './types';
 import { activeGpusChart, progressChart, throughputCharts } from './transforms/timeseries';
 import { breakdownChart, gpuMixChart, siteCostChart, siteTimeChart } from './transforms/breakdown';
 import { topologyChart } from './transforms/topology';
+import { calibratedClasses, calibrationChart } from './transforms/calibration';
 import { busiestLinksChart, genericTimeCharts, gpuMixOverTimeChart } from './transforms/extra';
 import { cohortRoiChart, dedicatedEconomyColumns, emissionSubsidyChart, fanCharts, gpuClassMixChart, mcHeadlineRows, type HeadlineRow } from './transforms/economy';
 
@@ -47,6 +48,10 @@ export function buildSections(inp: ReportInputs): ChartSection[] {
   if (overTime) mix.push(overTime);
   else missingMix.push(`GPUs by type over time need a per-type series over time, which these results do not have${inp.nodes ? ' (nodes.csv holds one row per node, not a time series)' : ''}; “GPUs taking part over time” above shows the total.`);
   sections.push({ id: 'fleet', title: 'Fleet and cost', charts: [...mix, siteCostChart(s)], missing: missingMix });
+
+  // Only when a node class ran on a measured profile; the assumptions say which curves are defaults.
+  const calibration = calibrationChart(calibratedClasses([s.run, s.baseline]));
+  if (calibration) sections.push({ id: 'calibration', title: 'Compute calibration', charts: [calibration], missing: [] });
 
   const mc = s.economy?.monteCarlo;
   const mcRows = mcHeadlineRows(mc?.headline);

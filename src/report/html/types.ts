@@ -74,7 +74,16 @@ export interface RunSummaryJson {
   readonly cost?: CostParts;
   readonly events: Readonly<Record<string, number>>;
   readonly perSite: readonly SiteJson[];
-  readonly simulator?: { readonly events: number; readonly flowSolves: number };
+  readonly simulator?: { readonly events: number; readonly flowSolves: number; readonly replayedGroupRounds?: number };
+  /** GPU classes run on `dtsim calibrate` profiles, with the curves the run used (newer summaries). */
+  readonly calibration?: readonly CalibrationJson[];
+}
+
+export interface CalibrationJson {
+  readonly gpu: string;
+  readonly profile: { readonly file: string; readonly name: string; readonly backend: string; readonly date: string; readonly scaling: string };
+  readonly peakFlopS: number;
+  readonly curve: readonly (readonly [number, number])[];
 }
 
 export interface ComparisonJson {
