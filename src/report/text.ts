@@ -111,6 +111,9 @@ function economyLines(res: SimulationResult): string[] {
   for (const [cls, s] of Object.entries(e.nodeShortfall)) {
     lines.push(`  note: ${cls} operators wanted up to ${s.maxGpus} more GPUs active than the run had nodes for (${s.days} days; reserve ${e.reservePerGpu}× the day-0 fleet)`);
   }
+  if (e.trainingAfterEconomyS > 0) {
+    lines.push(`  note: training went on ${formatDuration(e.trainingAfterEconomyS)} after the economy's last day (day ${e.summary.days}); from then on the fleet stayed as the economy left it (set economy.days to cover the run)`);
+  }
   if (e.droppedClasses.length > 0) lines.push(`  note: cohort classes without nodes in the system were left out: ${e.droppedClasses.join(', ')}`);
   return lines;
 }

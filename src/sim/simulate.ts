@@ -10,6 +10,7 @@ import { summarizeRun, type RunSummary } from '../result/summary';
 import type { RunResult } from '../result/result';
 import type { EconomySummary } from '../economy/run';
 import type { EconomyRow } from '../economy/day';
+import { DAY_S } from '../economy/spec';
 import { H100_PEAK_FLOP_S } from './economy';
 import type { MonteCarlo } from './montecarlo';
 import type { RingMode } from '../collective/allreduce';
@@ -54,6 +55,11 @@ export interface EconomySection {
   /** Days stepped on the run's measured verified work, then on the economy's capacity model after training ended. */
   readonly coupledDays: number;
   readonly uncoupledDays: number;
+  /**
+   * How long training went on after the economy's last day (0 when the economy covered the run):
+   * from then on nobody decided who trains, so the fleet stayed as the economy left it.
+   */
+  readonly trainingAfterEconomyS: number;
   /** Cohort classes of the economy with no node in the system (left out), and reserve nodes per day-0 GPU. */
   readonly droppedClasses: readonly string[];
   readonly reservePerGpu: number;
@@ -133,7 +139,9 @@ function economySection(scenario: Scenario, r: RunResult, run: RunSummary, basel
   const mfu = baseline && baseline.mfu > 0 ? baseline.mfu : DEFAULT_HYPERSCALER_MFU;
   const flop = scenario.training.tokens * r.modelFlopPerToken;
   return {
-    coupledDays: e.coupledDays, uncoupledDays: e.uncoupledDays, droppedClasses: c.droppedClasses, reservePerGpu: c.reserve, scale: c.scale,
+    coupledDays: e.coupledDays, uncoupledDays: e.uncoupledDays,
+    trainingAfterEconomyS: Math.max(0, run.timeToTrainS - e.summary.days * DAY_S),
+    droppedClasses: c.droppedClasses, reservePerGpu: c.reserve, scale: c.scale,
     nodeShortfall: e.nodeShortfall,
     headline: {
       timeToTrainS: run.timeToTrainS, finished: run.finished, hyperscalerH100eq: hyper,

@@ -8,6 +8,7 @@ import { simulateRun } from '../../src/sim/run';
 import { loadCatalog } from '../../src/compute/catalog';
 import { scenario, rel } from '../sim/fixtures';
 import { economyColumns, classColumn } from '../../src/economy/day';
+import { formatSummary } from '../../src/report/text';
 
 /**
  * A small network (2 tier-2 nodes of 8 H100, 6 home RTX 4090) training a 0.9B model long enough
@@ -99,6 +100,17 @@ describe('the economy coupled to a run', () => {
     const cols = economyColumns(s.economy!.spec);
     expect(cols).toContain(classColumn('rtx-4090@home'));
     for (const r of rows) for (const c of cols) expect(Number.isFinite(r[c]), c).toBe(true);
+  });
+
+  it('says when training outlasted the economy, and by how long', () => {
+    const short = simulate(scenario(tree({ preset: 'base', days: 5 }, 2e12)));
+    expect(short.run.timeToTrainS).toBeGreaterThan(5 * 86400);
+    expect(short.economy!.trainingAfterEconomyS).toBeCloseTo(short.run.timeToTrainS - 5 * 86400, 6);
+    expect(formatSummary(short)).toMatch(/note: training went on .+ after the economy's last day \(day 5\)/);
+    const covered = simulate(scenario(tree({ preset: 'base', days: 20 }, 2e11)));
+    expect(covered.run.timeToTrainS).toBeLessThan(20 * 86400);
+    expect(covered.economy!.trainingAfterEconomyS).toBe(0);
+    expect(formatSummary(covered)).not.toMatch(/after the economy's last day/);
   });
 
   it('leaves runs without an economy untouched: the same result with or without the ledger the economy reads', () => {

@@ -3,6 +3,7 @@
  * a pure transform; a chart whose input is absent is left out and the page says why.
  */
 import type { ChartSpec, ReportInputs } from './types';
+import { fmtDuration } from './format';
 import { activeGpusChart, progressChart, throughputCharts } from './transforms/timeseries';
 import { breakdownChart, gpuMixChart, siteCostChart, siteTimeChart } from './transforms/breakdown';
 import { topologyChart } from './transforms/topology';
@@ -60,6 +61,8 @@ export function buildSections(inp: ReportInputs): ChartSection[] {
     const e = inp.economy;
     const charts: ChartSpec[] = [];
     const missing: string[] = [];
+    const after = s.economy?.trainingAfterEconomyS ?? 0;
+    if (after > 0) missing.push(`Training went on ${fmtDuration(after)} after the economy's last day: from then on nobody decided who trains, and the fleet stayed as the economy left it (economy.days in the scenario sets the economy's length).`);
     const fans = fanCharts(inp.economyMc, mc?.runs ?? null);
     charts.push(...fans);
     if (fans.length === 0) missing.push(inp.economyMc ? 'economy-mc.csv has no day column or no P10/P50/P90 columns to chart.' : 'Monte Carlo bands need economy-mc.csv, which `dtsim run <scenario> --runs N` writes.');

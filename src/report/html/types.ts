@@ -140,6 +140,8 @@ export interface CohortJson {
 }
 
 export interface EconomyJson {
+  /** Training time after the economy's last day (newer summaries). */
+  readonly trainingAfterEconomyS?: number;
   readonly summary?: { readonly cohorts?: readonly CohortJson[] } & Readonly<Record<string, unknown>>;
   readonly monteCarlo?: {
     readonly runs: number;
