@@ -144,7 +144,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         .option('quiet', { type: 'boolean', default: false })
         .option('trace', { type: 'string', describe: 'write a Chrome/Perfetto trace of the system run to this file (open in https://ui.perfetto.dev)' })
         .option('trace-window', { type: 'string', describe: 'simulated time to trace, START,END ("2 h,3 h"; default: the first 3 periods or the first hour)' }),
-      wrap((a) => runCommand({ scenario: a.scenario, out: a.out, seed: a.seed, json: a.json, set: a.set.map(String), fastForward: a.fastForward, quiet: a.quiet, runs: a.runs, workers: a.workers, baseline: a.baseline, trace: a.trace, traceWindow: a.traceWindow })))
+      wrap((a) => runCommand({ scenario: a.scenario, out: a.out, seed: wholeOption('seed', a.seed, 0), runs: wholeOption('runs', a.runs, 1), workers: wholeOption('workers', a.workers, 0), json: a.json, set: a.set.map(String), fastForward: a.fastForward, quiet: a.quiet, baseline: a.baseline, trace: a.trace, traceWindow: a.traceWindow })))
       .command('schema', 'print the JSON Schema of scenario files', () => {}, wrap(() => {
         process.stdout.write(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
         return 0;
@@ -192,6 +192,12 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+/** A whole-number option at least `min`, or a usage error naming it (yargs reads "abc" as NaN). */
+function wholeOption(name: string, v: number | undefined, min: number): number | undefined {
+  if (v === undefined || (Number.isInteger(v) && v >= min)) return v;
+  throw new UsageError(`--${name}: expected a whole number of at least ${min}, got ${Number.isNaN(v) ? 'something else' : v}`);
+}
 
 /** `fn()`, its errors reported as usage errors (exit code 2). */
 function usage<T>(fn: () => T): T {

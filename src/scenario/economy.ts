@@ -145,7 +145,7 @@ const shockSchema = z.strictObject({
 
 export const economySchema = z.strictObject({
   preset: z.string().optional().meta({ description: 'base, bull, token-crash, hyperscalers-withhold (src/data/economy.yaml)' }),
-  reserve: z.number().min(0).optional().meta({ description: 'nodes held for the GPUs operators buy, per day-0 GPU of each class (default 8); more cost memory and time' }),
+  reserve: nonNeg.optional().meta({ description: 'nodes held for the GPUs operators buy, per day-0 GPU of each class (default 8); more cost memory and time' }),
   days: posInt.optional(),
   verificationOverhead: belowOne.optional(),
   token: z.strictObject({

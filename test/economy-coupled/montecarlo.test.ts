@@ -3,13 +3,13 @@
  * depend on that: byte-identical outputs with 0 and 2 workers, and bands equal to the quantiles
  * of the runs simulated one by one.
  */
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, vi, afterEach } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { stringify } from 'yaml';
-import { runCommand } from '../../src/cli/main';
+import { main, runCommand } from '../../src/cli/main';
 import { simulate } from '../../src/sim/simulate';
 import { scenario } from '../sim/fixtures';
 
@@ -58,4 +58,21 @@ describe('Monte Carlo runs (dtsim run --runs)', () => {
     expect(mc.headline.timeToTrainS.p50).toBeCloseTo(median(runs.map((r) => r.run.timeToTrainS)), 6);
     expect(mc.headline.finalPriceUsd.p10).toBeLessThanOrEqual(mc.headline.finalPriceUsd.p90);
   }, 120_000);
+});
+
+describe('dtsim run options', () => {
+  afterEach(() => vi.restoreAllMocks());
+  it('--runs, --workers and --seed must be whole numbers: one line, exit code 2, nothing simulated', async () => {
+    for (const [args, text] of [
+      [['--runs', '-3'], '--runs: expected a whole number of at least 1, got -3'],
+      [['--runs', 'abc'], '--runs: expected a whole number of at least 1'],
+      [['--workers', '-1'], '--workers: expected a whole number of at least 0, got -1'],
+      [['--seed', '1.5'], '--seed: expected a whole number of at least 0, got 1.5'],
+    ] as const) {
+      const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+      expect(await main(['run', 'scenarios/flip-the-coin.yaml', '--quiet', '--out', join(tmpdir(), 'dtsim-never-written'), ...args])).toBe(2);
+      expect(String(err.mock.calls[0]?.[0])).toContain(`dtsim: ${text}`);
+      err.mockRestore();
+    }
+  });
 });
