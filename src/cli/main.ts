@@ -54,7 +54,9 @@ export async function runCommand(a: RunArgs, io: { out: NodeJS.WritableStream; e
   const scenario = scenarioFromTree(tree, a.scenario);
   const dir = a.out ?? join('reports', scenario.name);
   mkdirSync(dir, { recursive: true }); // fail before a long run, not after it
-  const ts = openTimeseries(join(dir, 'timeseries.csv'));
+  // A column per GPU type of either system: GPUs training by type over time.
+  const gpuTypes = [...new Set([scenario.run, scenario.baseline].flatMap((r) => r ? r.topology.sites.flatMap((s) => s.nodes.map((g) => g.gpu.id)) : []))];
+  const ts = openTimeseries(join(dir, 'timeseries.csv'), gpuTypes);
   const econ = scenario.economy ? openEconomyCsv(join(dir, 'economy.csv'), economyColumns(scenario.economy.spec)) : null;
   const tty = !a.quiet && (io.err as NodeJS.WriteStream).isTTY === true;
   // A TTY gets a live percentage; a log (CI, a batch job) gets a plain line every 10 %.

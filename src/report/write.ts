@@ -31,6 +31,9 @@ export const TIMESERIES_COLUMNS = [
   'run', 'time_s', 'tokens', 'effective_tokens', 'tokens_lost', 'active_nodes', 'active_gpus', 'period_s', 'throughput_tokens_per_s', 'event',
 ] as const;
 
+/** Column of timeseries.csv with the training GPUs of one type (GPU id). */
+export const gpuTypeColumn = (gpu: string): string => `gpus_${gpu}`;
+
 export interface TimeseriesWriter {
   write(row: TimeseriesRow): void;
   close(): Promise<void>;
@@ -42,13 +45,14 @@ export interface TimeseriesWriter {
  * ends and a killed run would leave an empty file. fast-csv formats synchronously when read in
  * flowing mode; each chunk goes straight to the file descriptor.
  */
-export function openTimeseries(file: string): TimeseriesWriter {
+export function openTimeseries(file: string, gpuTypes: readonly string[] = []): TimeseriesWriter {
   const fd = openSync(file, 'w');
-  const csv = csvFormat({ headers: [...TIMESERIES_COLUMNS], alwaysWriteHeaders: true });
+  const csv = csvFormat({ headers: [...TIMESERIES_COLUMNS, ...gpuTypes.map(gpuTypeColumn)], alwaysWriteHeaders: true });
   csv.on('data', (chunk: Buffer) => writeSync(fd, chunk));
   return {
     write: (r) => {
-      csv.write([r.run, r.timeS, r.tokens, r.effectiveTokens, r.tokensLost, r.activeNodes, r.activeGpus, r.periodS, r.throughputTokensPerS, r.event]);
+      csv.write([r.run, r.timeS, r.tokens, r.effectiveTokens, r.tokensLost, r.activeNodes, r.activeGpus, r.periodS, r.throughputTokensPerS, r.event,
+        ...gpuTypes.map((g) => r.activeGpusByType?.[g] ?? 0)]);
     },
     close: () => new Promise((resolve, reject) => {
       csv.on('end', () => {

@@ -42,6 +42,8 @@ export interface TimeseriesRow {
   readonly periodS: number;
   readonly throughputTokensPerS: number;
   readonly event: string;
+  /** GPUs of the training nodes by GPU type (id); types with none are absent. */
+  readonly activeGpusByType: Readonly<Record<string, number>>;
 }
 
 export interface RunOptions {
@@ -278,12 +280,18 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
     const now = engine.now;
     if (!force && now - lastRowS < scenario.output.timeseriesIntervalS) return;
     const layout = training ? rs.currentLayout : null;
-    const activeGpus = layout ? layout.nodes.reduce((s, n) => s + platform.nodes[n].gpus, 0) : 0;
+    let activeGpus = 0;
+    const activeGpusByType: Record<string, number> = {};
+    for (const n of layout ? layout.nodes : []) {
+      const node = platform.nodes[n];
+      activeGpus += node.gpus;
+      activeGpusByType[node.gpu.id] = (activeGpusByType[node.gpu.id] ?? 0) + node.gpus;
+    }
     const p = training ? lastPeriod : { durationS: 0, tokens: 0 };
     opts.onRow?.({
       run: spec.label, timeS: now, tokens: rs.tokensDone, effectiveTokens: rs.tokensDone * efficiency, tokensLost: rs.tokensLost,
       activeNodes: layout ? layout.nodes.length : 0, activeGpus, periodS: p.durationS,
-      throughputTokensPerS: p.durationS > 0 ? p.tokens / p.durationS : 0, event,
+      throughputTokensPerS: p.durationS > 0 ? p.tokens / p.durationS : 0, event, activeGpusByType,
     });
     lastRowS = now;
     opts.onProgress?.(rs.tokensDone / target);

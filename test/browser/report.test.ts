@@ -24,7 +24,7 @@ import { expectedMarks } from '../../src/report/html/charts';
 import { KEY_NUMBERS, valueAt } from '../../src/report/html/summary-text';
 import type { ChartSpec, SummaryJson } from '../../src/report/html/types';
 import { parseCsv } from '../../src/report/html/csv';
-import { MARKED_EVENTS, parseTimeseries } from '../../src/report/html/transforms/timeseries';
+import { isMarkedEvent, parseTimeseries } from '../../src/report/html/transforms/timeseries';
 import { GPU_AGGREGATES, MC_HEADLINE } from '../../src/report/html/transforms/economy';
 import { fmtValue } from '../../src/report/html/format';
 import { dilocoTree, dpTree } from '../sim/fixtures';
@@ -259,7 +259,7 @@ describe.skipIf(!HAVE && !CI)('HTML report in Chromium', () => {
     expect(await o.page.locator('#calibration h2').textContent()).toBe('Compute calibration');
     expect(o.summary.run.events.churn).toBeGreaterThan(0);
     // Every timeline event of timeseries.csv is marked on the time axes.
-    const marked = parseTimeseries(parseCsv(readFileSync(join(dirs.churn, 'timeseries.csv'), 'utf8'))).filter((r) => r.event in MARKED_EVENTS);
+    const marked = parseTimeseries(parseCsv(readFileSync(join(dirs.churn, 'timeseries.csv'), 'utf8'))).filter((r) => isMarkedEvent(r.event));
     const progress = o.charts.find((c) => c.id === 'progress')!;
     expect(progress.kind === 'line' && progress.events.length).toBe(marked.length);
     expect(await o.page.locator('#chart-progress svg .mark-event').count()).toBe(marked.length);

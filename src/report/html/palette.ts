@@ -24,7 +24,7 @@ export const PALETTE_SIZE = OKABE_ITO.length;
 export const KIND_COLORS: Readonly<Record<string, number>> = { hyperscaler: 0, cloud: 4, tier2: 2, home: 1 };
 
 /** Palette index of each timeline event kind (marks on time axes). */
-export const EVENT_COLORS: Readonly<Record<string, number>> = { membership: 3, waiting: 7, 'restart-after-failure': 5, 'restart-after-churn': 1, end: 8 };
+export const EVENT_COLORS: Readonly<Record<string, number>> = { membership: 3, waiting: 7, 'restart-after-failure': 5, 'restart-after-churn': 1, end: 8, timeline: 6 };
 
 /** Utilization bins of link colours: below 10 %, 10–30 %, 30–60 %, 60 % and above (discrete, so colour-blind readers need not judge a blend). */
 export const HEAT_STEPS: readonly number[] = [0.1, 0.3, 0.6];

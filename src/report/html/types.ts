@@ -162,6 +162,8 @@ export interface SeriesRow {
   readonly periodS: number;
   readonly throughputTokensPerS: number;
   readonly event: string;
+  /** Training GPUs by GPU type (the gpus_<id> columns; empty in older results). */
+  readonly gpusByType: Readonly<Record<string, number>>;
 }
 
 /** A CSV file as read: header and rows of strings (links.csv, nodes.csv, economy.csv). */

@@ -44,5 +44,5 @@ export function summary(over: Partial<SummaryJson> = {}): SummaryJson {
 }
 
 export function row(runLabel: string, timeS: number, tokens: number, over: Partial<SeriesRow> = {}): SeriesRow {
-  return { run: runLabel, timeS, tokens, effectiveTokens: tokens * 0.84, tokensLost: 0, activeNodes: 3, activeGpus: 24, periodS: 100, throughputTokensPerS: 1e8, event: 'step', ...over };
+  return { run: runLabel, timeS, tokens, effectiveTokens: tokens * 0.84, tokensLost: 0, activeNodes: 3, activeGpus: 24, periodS: 100, throughputTokensPerS: 1e8, event: 'step', gpusByType: {}, ...over };
 }

@@ -1,10 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../../src/report/html/csv';
-import { activeGpusChart, downsample, eventMarks, parseTimeseries, progressChart, throughputCharts } from '../../../src/report/html/transforms/timeseries';
+import { activeGpusChart, downsample, eventMarks, gpuTypesOverTimeChart, parseTimeseries, progressChart, throughputCharts } from '../../../src/report/html/transforms/timeseries';
 import { breakdownChart, breakdownSegments, gpuMixChart, siteCostChart, siteTimeChart } from '../../../src/report/html/transforms/breakdown';
 import { busiestLinksChart, genericTimeCharts, gpuMixOverTimeChart } from '../../../src/report/html/transforms/extra';
 import { expectedMarks } from '../../../src/report/html/charts';
 import { breakdown, row, site, summary, run } from './fixtures';
+
+describe('GPUs by type over time', () => {
+  it('reads the gpus_<type> columns and draws a step line per type that ever trained', () => {
+    const t = parseCsv('run,time_s,active_gpus,period_s,event,gpus_h100-sxm,gpus_rtx-4090,gpus_b200\n'
+      + 'net,100,16,100,step,8,8,0\nnet,200,8,100,timeline: cloud withheld,0,8,0\nnet,300,8,100,step,0,8,0\nbase,100,64,100,step,0,0,0\n');
+    const rows = parseTimeseries(t);
+    expect(rows[1].gpusByType).toEqual({ 'h100-sxm': 0, 'rtx-4090': 8, b200: 0 });
+    const c = gpuTypesOverTimeChart(rows, summary(), 'net')!;
+    expect(c.series.map((x) => x.label)).toEqual(['h100-sxm', 'rtx-4090']); // b200 never trained
+    // Step-before from the first period's start: 8 H100 until t = 100 s, none from 200 s.
+    expect(c.series[0].points.map(([, y]) => y)).toEqual([8, 8, 0, 0]);
+    expect(c.series[0].points[0][0]).toBe(0);
+    expect(c.events.length).toBe(1);
+    expect(c.table.rows[1]).toEqual([expect.any(Number), 0, 8, 'timeline: cloud withheld']);
+    // A run without the columns (older results) gets no chart.
+    expect(gpuTypesOverTimeChart(parseTimeseries(parseCsv('run,time_s,active_gpus\nnet,1,2\n')), summary(), 'net')).toBeNull();
+  });
+});
 
 describe('timeseries transforms', () => {
   const rows = [

@@ -18,6 +18,7 @@ export function parseTimeseries(t: CsvTable): SeriesRow[] {
     const v = i >= 0 ? Number(r[i]) : 0;
     return Number.isFinite(v) ? v : 0;
   };
+  const types = t.columns.map((name, i) => [name, i] as const).filter(([name]) => name.startsWith(GPU_TYPE_PREFIX));
   return t.rows.filter((r) => c.time >= 0 && r[c.time] !== undefined && r[c.time] !== '').map((r) => ({
     run: c.run >= 0 ? r[c.run] ?? '' : '',
     timeS: num(r, c.time),
@@ -29,7 +30,38 @@ export function parseTimeseries(t: CsvTable): SeriesRow[] {
     periodS: num(r, c.period),
     throughputTokensPerS: num(r, c.rate),
     event: c.event >= 0 ? r[c.event] ?? '' : '',
+    gpusByType: Object.fromEntries(types.map(([name, i]) => [name.slice(GPU_TYPE_PREFIX.length), num(r, i)])),
   }));
+}
+
+/** timeseries.csv's per-type columns: gpus_<GPU id> (src/report/write.ts). */
+const GPU_TYPE_PREFIX = 'gpus_';
+
+/**
+ * Training GPUs by type over time for one run (the gpus_<id> columns of timeseries.csv): which
+ * generations carry the run as churn, failures, the economy and the timeline change the fleet.
+ * Null when the results have no such columns. Pure.
+ */
+export function gpuTypesOverTimeChart(rows: readonly SeriesRow[], summary: SummaryJson, run: string, o: SeriesOptions = {}): LineChartSpec | null {
+  const mine = rows.filter((r) => r.run === run);
+  const types = [...new Set(mine.flatMap((r) => Object.keys(r.gpusByType)))].filter((g) => mine.some((r) => r.gpusByType[g] > 0));
+  if (mine.length === 0 || types.length === 0) return null;
+  const unit = reportTimeUnit(rows);
+  const max = o.maxPoints ?? 400;
+  const first = mine[0];
+  const start = Math.max(0, first.timeS - first.periodS) / unit.seconds;
+  const ev = eventMarks(mine, unit.seconds, o.maxEvents);
+  return {
+    kind: 'line', id: 'gpu-types-time', title: `GPUs training by type over time: ${run}`,
+    caption: 'GPUs of the training nodes of each type in each period (timeseries.csv, gpus_<type> columns); the types add up to “GPUs taking part”.',
+    xLabel: `Time since start (${unit.label})`, yLabel: 'GPUs', yFormat: 'count',
+    series: types.map((g, i) => ({
+      key: `${run}/${g}`, label: g, color: i % 8, curve: 'step-before' as const,
+      points: downsample([[start, first.gpusByType[g] ?? 0] as const, ...mine.map((r) => [r.timeS / unit.seconds, r.gpusByType[g] ?? 0] as const)], max),
+    })),
+    events: ev.marks, refLines: [], notes: eventNotes(ev.dropped),
+    table: { columns: [`time (${unit.label})`, ...types, 'event'], rows: mine.map((r) => [round(r.timeS / unit.seconds), ...types.map((g) => r.gpusByType[g] ?? 0), r.event]), csvName: 'gpu-types-time.csv' },
+  };
 }
 
 /** Run labels in order of first appearance. */
@@ -83,13 +115,22 @@ export function reportTimeUnit(rows: readonly SeriesRow[]) {
   return timeUnit(rows.reduce((m, r) => Math.max(m, r.timeS), 0));
 }
 
-/** Event marks: one per row whose event is in MARKED_EVENTS, at most `max` (evenly thinned). */
+/** Rows of the scenario's dated timeline events: `timeline: <label>` (src/sim/run.ts). */
+const TIMELINE_PREFIX = 'timeline: ';
+
+/** Whether a row's event is marked on the time axes: MARKED_EVENTS, and every timeline event. */
+export const isMarkedEvent = (event: string): boolean => event in MARKED_EVENTS || event.startsWith(TIMELINE_PREFIX);
+
+/** Event marks: one per row whose event is marked (isMarkedEvent), at most `max` (evenly thinned). */
 export function eventMarks(rows: readonly SeriesRow[], unitS: number, max = 200): { marks: EventMarkSpec[]; dropped: number } {
-  const all = rows.filter((r) => r.event in MARKED_EVENTS).map((r) => ({
-    x: r.timeS / unitS,
-    kind: r.event,
-    label: `${r.run}: ${MARKED_EVENTS[r.event]} at ${fmtDuration(r.timeS)}`,
-  }));
+  const all = rows.filter((r) => isMarkedEvent(r.event)).map((r) => {
+    const timeline = r.event.startsWith(TIMELINE_PREFIX);
+    return {
+      x: r.timeS / unitS,
+      kind: timeline ? 'timeline' : r.event,
+      label: `${r.run}: ${timeline ? r.event.slice(TIMELINE_PREFIX.length) : MARKED_EVENTS[r.event]} at ${fmtDuration(r.timeS)}`,
+    };
+  });
   if (all.length <= max) return { marks: all, dropped: 0 };
   const keep = new Set(Array.from({ length: max }, (_, i) => Math.round((i * (all.length - 1)) / (max - 1))));
   return { marks: all.filter((_, i) => keep.has(i)), dropped: all.length - keep.size };
