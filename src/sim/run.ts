@@ -258,10 +258,20 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
   // Infeasible memory layouts are scenario errors: check them once with every node present.
   buildLayout(layoutInput, platform.nodes.map((n) => n.id));
 
-  // Checkpoint interval: given, or Young's optimum for the job's mean time to interrupt.
-  const jobFailureRate = platform.nodes.reduce((r, n) => r + (spec.faults.failures ? 1 / n.spec.nodeMtbfS : 0), 0);
-  const checkpointIntervalS = rs.elastic ? Infinity
-    : spec.faults.checkpoint.intervalS ?? (jobFailureRate > 0 ? youngInterval(spec.faults.checkpoint.writeS, 1 / jobFailureRate) : Infinity);
+  // Checkpoint interval: given, or Young's optimum for the mean time to interrupt of the nodes that
+  // train now (not of nodes held in reserve for the economy or joining later on the timeline).
+  const intervals = new WeakMap<Layout, number>();
+  const checkpointIntervalFor = (layout: Layout): number => {
+    if (rs.elastic) return Infinity;
+    if (spec.faults.checkpoint.intervalS !== null && spec.faults.checkpoint.intervalS !== undefined) return spec.faults.checkpoint.intervalS;
+    let t = intervals.get(layout);
+    if (t === undefined) {
+      const rate = spec.faults.failures ? layout.nodes.reduce((r, n) => r + 1 / platform.nodes[n].spec.nodeMtbfS, 0) : 0;
+      t = rate > 0 ? youngInterval(spec.faults.checkpoint.writeS, 1 / rate) : Infinity;
+      intervals.set(layout, t);
+    }
+    return t;
+  };
 
   const target = training.tokens;
   const efficiency = strategy.tokenEfficiency.value;
@@ -358,6 +368,7 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
       let periodStart = engine.now;
       try {
         // Checkpoint when due (synchronous recovery only).
+        const checkpointIntervalS = checkpointIntervalFor(layout);
         if (engine.now - rs.lastCheckpointS >= checkpointIntervalS) {
           yield timeout(engine, spec.faults.checkpoint.writeS);
           for (const n of layout.nodes) rs.checkpointS[n] += spec.faults.checkpoint.writeS;

@@ -88,6 +88,25 @@ describe('nodes added on a date', () => {
   });
 });
 
+describe('checkpoints of a synchronous job', () => {
+  it('are spaced for the nodes that train, not for nodes held in reserve for the economy', () => {
+    // Young's interval sqrt(2 · write · MTTI) with MTTI over the job's nodes. Training ends before
+    // the economy's first day, so its reserve nodes never join: the run must be the same whatever
+    // the reserve (they used to count in the failure rate, shortening the interval).
+    const t = (reserve: number) => {
+      const x = dpTree(true);
+      sys(x).sites = [{ name: 'dc', kind: 'tier2', nodes: [{ gpu: 'h100-sxm', count: 2, gpusPerNode: 2, mtbf: '40 min' }] }];
+      (sys(x).faults as Record<string, unknown>).checkpoint = { write: '10 s' };
+      return { ...x, economy: { preset: 'base', days: 5, reserve } };
+    };
+    const a = simulate(scenario(t(0))).run, b = simulate(scenario(t(8))).run;
+    expect(a.timeToTrainS).toBeLessThan(86400);
+    expect(a.breakdown.checkpointS).toBeGreaterThan(0);
+    expect(b.timeToTrainS).toBe(a.timeToTrainS);
+    expect(b.breakdown.checkpointS * b.gpus).toBeCloseTo(a.breakdown.checkpointS * a.gpus, 6);
+  });
+});
+
 describe('fast-forward with timeline events', () => {
   it('agrees with step-by-step within 0.5 %', () => {
     const t = dilocoTree(false);
