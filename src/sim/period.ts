@@ -120,7 +120,10 @@ function* innerSteps(env: PeriodEnv, comm: Comm, g: GroupPlan, steps: number, ac
   ends[g.index] = env.engine.now;
 }
 
-/** Groups whose inner steps use only their own links: inside sites no other group uses, with no sync in flight. */
+/**
+ * Groups whose inner steps use only their own links: one node (its GPU-to-GPU link), or inside
+ * sites no other group uses (their fabric and NICs); the caller excludes a sync in flight.
+ */
 function privateGroups(env: PeriodEnv, layout: Layout): Set<GroupPlan> {
   const owner = new Map<number, GroupPlan | null>();
   for (const g of layout.groups) {
@@ -130,7 +133,7 @@ function privateGroups(env: PeriodEnv, layout: Layout): Set<GroupPlan> {
       owner.set(s, o === undefined || o === g ? g : null);
     }
   }
-  return new Set(layout.groups.filter((g) => !g.crossesWan && g.nodes.every((n) => owner.get(env.platform.nodes[n].site) === g)));
+  return new Set(layout.groups.filter((g) => g.nodes.length === 1 || (!g.crossesWan && g.nodes.every((n) => owner.get(env.platform.nodes[n].site) === g))));
 }
 
 function* outerSync(env: PeriodEnv, comm: Comm, layout: Layout) {
