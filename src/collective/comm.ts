@@ -14,9 +14,12 @@ export class Scope {
   private readonly flows = new Set<Flow>();
   aborted = false;
   constructor(private readonly net: FlowNetwork) {}
+  /** Tracks `flow` until untrack() (the caller's completion handler calls it). */
   track(flow: Flow): void {
     this.flows.add(flow);
-    flow.done.on(() => this.flows.delete(flow));
+  }
+  untrack(flow: Flow): void {
+    this.flows.delete(flow);
   }
   /** Cancels every flow still in flight; later completions of this scope are ignored. */
   abort(reason: string): void {
@@ -69,11 +72,13 @@ export class Comm {
     }
     const bound = route.streamCapBytesPerS * this.streams * rails;
     const f = this.net.start(route.links, bytes, latencyS, bound);
-    this.scope.track(f);
+    const scope = this.scope;
+    scope.track(f);
     const { acc, platform } = this;
     const tr = this.tracer?.enabled ? this.tracer : null;
     const startS = this.engine.now;
     f.done.on((ev) => {
+      scope.untrack(f);
       if (tr) traceFlow(tr, platform, nodeTrack(from), from, to, route, bytes, startS, this.engine.now, ev.ok ? ev.value! : null);
       if (!ev.ok) return;
       let wan = false;

@@ -8,7 +8,11 @@ import { Engine, Priority } from './engine';
 type Listener<T> = (ev: SimEvent<T>) => void;
 
 export class SimEvent<T = void> {
-  private listeners: Listener<T>[] | null = [];
+  // Most events have one listener: it lives in `first`, and an array only holds the others
+  // (an array per event was a large share of a big run's allocations).
+  private first: Listener<T> | null = null;
+  private rest: Listener<T>[] | null = null;
+  private dispatched = false;
   private settled = false;
   ok = true;
   value: T | undefined;
@@ -30,15 +34,20 @@ export class SimEvent<T = void> {
 
   /** Calls `fn` once the event is processed (immediately scheduled if it already was). */
   on(fn: Listener<T>): void {
-    if (this.listeners === null) this.engine.schedule(0, fn, this);
-    else this.listeners.push(fn);
+    if (this.dispatched) this.engine.schedule(0, fn, this);
+    else if (this.first === null) this.first = fn;
+    else (this.rest ??= []).push(fn);
   }
 
   /** Removes a listener added with on() that has not run yet. */
   off(fn: Listener<T>): void {
-    if (this.listeners === null) return;
-    const i = this.listeners.indexOf(fn);
-    if (i >= 0) this.listeners.splice(i, 1);
+    if (this.dispatched) return;
+    if (this.first === fn) {
+      this.first = this.rest && this.rest.length > 0 ? this.rest.shift()! : null;
+      return;
+    }
+    const i = this.rest ? this.rest.indexOf(fn) : -1;
+    if (i >= 0) this.rest!.splice(i, 1);
   }
 
   private settle(ok: boolean, value: T | undefined, error: unknown, priority: Priority): this {
@@ -60,10 +69,13 @@ export class SimEvent<T = void> {
 
   /** Internal: runs the listeners. */
   dispatch(): void {
-    const ls = this.listeners!;
-    this.listeners = null;
-    if (!this.ok && ls.length === 0 && !this.defused) throw this.error;
-    for (const fn of ls) fn(this);
+    const first = this.first, rest = this.rest;
+    this.first = null;
+    this.rest = null;
+    this.dispatched = true;
+    if (!this.ok && first === null && !this.defused) throw this.error;
+    if (first !== null) first(this);
+    if (rest !== null) for (const fn of rest) fn(this);
   }
 }
 
@@ -71,9 +83,13 @@ function fire(ev: SimEvent<unknown>): void {
   ev.dispatch();
 }
 
+const succeedUrgent = (e: SimEvent<void>): void => {
+  e.succeed(undefined, Priority.URGENT);
+};
+
 export function timeout(engine: Engine, delayS: number): SimEvent<void> {
   const ev = new SimEvent<void>(engine);
-  engine.schedule(delayS, (e: SimEvent<void>) => e.succeed(undefined, Priority.URGENT), ev);
+  engine.schedule(delayS, succeedUrgent, ev);
   return ev;
 }
 
