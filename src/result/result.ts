@@ -101,6 +101,7 @@ export interface RunResult {
     readonly restarts: number;
     readonly discardedRounds: number;
     readonly sitOutLayouts: number;
+    readonly sitOutPeriods: number;
     readonly timeline: number;
   };
   readonly simulator: { readonly events: number; readonly flowSolves: number; readonly replayedGroupRounds: number };

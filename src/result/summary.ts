@@ -109,8 +109,10 @@ export interface RunSummary {
     readonly restarts: number;
     /** DiLoCo group-rounds (or elastic steps) whose work was discarded because a member left. */
     readonly discardedRounds: number;
-    /** Memberships in which DiLoCo groups that could not be laid out sat out while the others trained. */
+    /** Distinct memberships in which DiLoCo groups that could not be laid out sat out while the others trained. */
     readonly sitOutLayouts: number;
+    /** Periods (DiLoCo rounds) trained with some groups sitting out. */
+    readonly sitOutPeriods: number;
     /** Nodes taken down by site outages (an outage of a site of n nodes counts n); dated timeline changes applied, outage ends included. */
     readonly outages: number;
     readonly timelineEvents: number;
@@ -245,7 +247,7 @@ export function summarizeRun(r: RunResult): RunSummary {
     cost,
     events: {
       failures: r.events.failures, churn: r.events.churn, restarts: r.events.restarts, discardedRounds: r.events.discardedRounds,
-      sitOutLayouts: r.events.sitOutLayouts, outages: r.events.outages, timelineEvents: r.events.timeline,
+      sitOutLayouts: r.events.sitOutLayouts, sitOutPeriods: r.events.sitOutPeriods, outages: r.events.outages, timelineEvents: r.events.timeline,
     },
     perSite: perSite.filter((p) => p.gpus > 0)
       .map(({ cost: c, cats: sc, ...rest }) => ({ ...rest, costUsd: costTotal(c), cost: c, breakdown: breakdownOf(sc, rest.gpus) })),

@@ -90,8 +90,10 @@ export class RunState {
   restarts = 0;
   /** Group-rounds (DiLoCo) or steps (elastic synchronous) whose work was discarded because a member left. */
   discardedRounds = 0;
-  /** Distinct memberships in which some DiLoCo groups could not be laid out and sat out. */
-  sitOutLayouts = 0;
+  /** Distinct memberships in which some DiLoCo groups could not be laid out and sat out (their keys). */
+  readonly sitOutMemberships = new Set<string>();
+  /** Periods (DiLoCo rounds) trained while some groups sat out. */
+  sitOutPeriods = 0;
   /** Dated timeline changes applied. */
   timelineEvents = 0;
   currentLayout: Layout | null = null;
@@ -237,6 +239,8 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
   // before building the key (a string of every active node id, costly with thousands of nodes).
   let lastActive: readonly number[] = [];
   let lastLayout: Layout | null = null;
+  /** Layouts in which some groups sit out. */
+  const sitOut = new WeakSet<Layout>();
   /** The layout of the ready nodes; DiLoCo groups that cannot run sit out; null when nobody can train. */
   const layoutFor = (active: number[]): Layout | null => {
     if (active.length === lastActive.length && active.every((n, i) => n === lastActive[i])) return lastLayout;
@@ -245,7 +249,10 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
     if (l === undefined) {
       const partial = layoutWithoutInfeasibleGroups(layoutInput, active);
       l = partial.layout;
-      if (l !== null && partial.sittingOut.length > 0) rs.sitOutLayouts++;
+      if (l !== null && partial.sittingOut.length > 0) {
+        rs.sitOutMemberships.add(key);
+        sitOut.add(l);
+      }
       // Memberships recur (a node back from repair), but a long run with an economy or churn meets
       // thousands: keep the cache bounded.
       if (layouts.size >= MAX_CACHED_LAYOUTS) layouts.clear();
@@ -344,6 +351,7 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
         }
       }
     }
+    if (sitOut.has(layout)) rs.sitOutPeriods += k;
     rs.tokensDone += k * tokens - lost;
     rs.tokensLost += lost;
     if (rs.elastic) rs.commit();
@@ -505,7 +513,7 @@ function collect(rs: RunState, modelFlopPerToken: number, replayedGroupRounds: n
     wanBytes: acc.wanBytes, boundLimitedFlowS: acc.boundLimitedS,
     events: {
       failures: rs.failures, churn: rs.churnEvents, outages: rs.outages, restarts: rs.restarts,
-      discardedRounds: rs.discardedRounds, sitOutLayouts: rs.sitOutLayouts, timeline: rs.timelineEvents,
+      discardedRounds: rs.discardedRounds, sitOutLayouts: rs.sitOutMemberships.size, sitOutPeriods: rs.sitOutPeriods, timeline: rs.timelineEvents,
     },
     simulator: { events: rs.engine.processedEvents, flowSolves: net.solves, replayedGroupRounds },
     calibrated: [...new Map(platform.nodes.filter((n) => n.gpu.efficiencyProfile).map((n) => [n.gpu.id, n.gpu])).values()].map((g) => ({

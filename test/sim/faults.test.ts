@@ -9,7 +9,7 @@ describe('failures with checkpoint-restart', () => {
     // work lost), then a 1 min restart; the lost work is redone, so T grows by at least the
     // restarts, and tokensLost > 0.
     const calm = simulate(scenario(dpTree(false))).run;
-    expect(calm.events).toEqual({ failures: 0, churn: 0, restarts: 0, discardedRounds: 0, sitOutLayouts: 0, outages: 0, timelineEvents: 0 });
+    expect(calm.events).toEqual({ failures: 0, churn: 0, restarts: 0, discardedRounds: 0, sitOutLayouts: 0, sitOutPeriods: 0, outages: 0, timelineEvents: 0 });
     expect(calm.tokensLost).toBe(0);
     expect(calm.breakdown.lostWorkS + calm.breakdown.restartS + calm.breakdown.repairS).toBe(0);
     // Failures on but a 1e6 h MTBF: the machinery is in place, yet nothing fails, nothing is lost.

@@ -34,6 +34,12 @@ describe('a DiLoCo group that cannot be laid out', () => {
       expect(r.finished).toBe(true);
       expect(r.events.churn).toBeGreaterThan(0);
       expect(r.events.sitOutLayouts, `seed ${seed}`).toBeGreaterThan(0);
+      // Rounds with a group sitting out: some, and no more than the rounds the run trained; the
+      // same whether rounds are fast-forwarded or simulated one by one (churn does not depend on it).
+      const full = simulate(scenario(tree()), { seed, fastForward: false }).run;
+      expect(r.events.sitOutPeriods).toBeGreaterThan(0);
+      expect(r.events.sitOutPeriods).toBe(full.events.sitOutPeriods);
+      expect(r.events.sitOutLayouts).toBe(full.events.sitOutLayouts);
       // The datacenter never fails or churns: at every row someone trains, at least its 8 GPUs.
       expect(rows.filter((x) => x.event === 'waiting')).toEqual([]);
       for (const x of rows) expect(x.activeGpus, `${x.event} at ${x.timeS}`).toBeGreaterThanOrEqual(8);

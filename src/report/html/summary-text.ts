@@ -77,7 +77,9 @@ export function executiveSummary(s: SummaryJson): Paragraph[] {
   add('churn', 'churn events (home machines leaving or joining)');
   add('restarts', 'job restarts');
   add('discardedRounds', 'discarded DiLoCo rounds');
-  add('sitOutLayouts', 'rounds with a group sitting out');
+  // Older summaries have only the count of memberships.
+  if (ev.sitOutPeriods !== undefined) add('sitOutPeriods', 'rounds with a group sitting out');
+  else add('sitOutLayouts', 'fleet memberships with a group sitting out');
   if (parts.length) e.push(' Disruptions: ', ...parts, '.');
   else e.push(' No failures or churn interrupted it.');
   out.push(e);
