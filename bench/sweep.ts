@@ -8,7 +8,7 @@
  *    (the JIT warmed up), i.e. the rate a long sweep runs at; the 2-vs-1 speedup is taken here
  *    (target >= 1.8x on a machine with 2 free cores);
  *  - cold: the same sweep end to end, pool start included (each thread loads the simulator,
- *    mostly mathjs, before its first point), as a short `dtsim sweep` sees it.
+ *    before its first point), as a short `dtsim sweep` sees it.
  * The shared hyperscaler baseline is simulated once per sweep (once per seed: here every point).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
