@@ -108,8 +108,12 @@ export class Acc {
     return i;
   }
 
+  /** Completed transfers counted once per link they crossed (not added up with other accounts). */
+  linkTransfers = 0;
+
   /** A completed transfer of `bytes` across `link` of class `cls`. */
   addBytes(link: number, cls: LinkClass, bytes: number): void {
+    this.linkTransfers++;
     this.bytesByClass[LINK_CLASSES.indexOf(cls)] += bytes;
     this.linkBytes.add(link, bytes);
   }

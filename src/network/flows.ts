@@ -77,6 +77,8 @@ export class FlowNetwork {
   solves = 0;
   /** Counts capacity changes: what was measured under an older version may no longer hold. */
   capacityVersion = 0;
+  /** Per link: flows that have joined it so far (a caller compares it with the flows it started itself). */
+  readonly joins: Float64Array;
 
   constructor(private readonly engine: Engine, capacityBytesPerS: ArrayLike<number>) {
     this.capacity = Float64Array.from(capacityBytesPerS);
@@ -84,6 +86,7 @@ export class FlowNetwork {
     this.onLink = Array.from({ length: this.capacity.length }, () => []);
     this.isDirty = new Uint8Array(this.capacity.length);
     this.linkSeen = new Int32Array(this.capacity.length);
+    this.joins = new Float64Array(this.capacity.length);
   }
 
   /**
@@ -129,6 +132,7 @@ export class FlowNetwork {
 
   private readonly join = (flow: Flow): void => {
     if (flow.finished) return;
+    for (let j = 0; j < flow.links.length; j++) this.joins[flow.links[j]]++;
     flow.started = true;
     flow.lastUpdateS = this.engine.now;
     if (flow.bytes === 0 || flow.links.length === 0 && flow.boundBytesPerS === Infinity) {

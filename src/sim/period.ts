@@ -90,9 +90,16 @@ function* innerSteps(env: PeriodEnv, comm: Comm, g: GroupPlan, steps: number, ac
     return;
   }
   const durationsS: number[] = [], accs: Acc[] = [];
+  // A private group's step depends on nothing but its plan and the network: one step taken with
+  // its links to itself (no flow on them at the start, none but its own joining them) is the
+  // steady step. Otherwise two equal steps in a row are needed, as for any group.
+  const own = key !== null && env.fastForward ? groupLinks(env, g) : null;
+  let alone = own !== null && !own.some((l) => comm.net.busy(l));
+  const joined = () => own!.reduce((x, l) => x + comm.net.joins[l], 0);
   for (let h = 0; h < steps; h++) {
     const stepAcc = new Acc(acc.nodes, g.nodes);
     const t = env.engine.now;
+    const joins0 = alone ? joined() : 0;
     rec?.clear();
     yield groupStep(stepEnv, comm.withAcc(stepAcc), g, stepAcc);
     const d = env.engine.now - t;
@@ -101,7 +108,8 @@ function* innerSteps(env: PeriodEnv, comm: Comm, g: GroupPlan, steps: number, ac
       durationsS.push(d);
       accs.push(stepAcc);
     }
-    if (env.fastForward && h >= 1 && Math.abs(d - last) <= STEADY_TOLERANCE * d) {
+    alone &&= h === 0 && joined() - joins0 === stepAcc.linkTransfers && !own!.some((l) => comm.net.busy(l));
+    if (env.fastForward && (alone || (h >= 1 && Math.abs(d - last) <= STEADY_TOLERANCE * d))) {
       const k = steps - h - 1;
       rec?.replay(k, d);
       if (key !== null) {
@@ -118,6 +126,20 @@ function* innerSteps(env: PeriodEnv, comm: Comm, g: GroupPlan, steps: number, ac
     last = d;
   }
   ends[g.index] = env.engine.now;
+}
+
+/** Every link a private group's step can use: its nodes' GPU-to-GPU links and NICs, its sites' fabrics. */
+function groupLinks(env: PeriodEnv, g: GroupPlan): number[] {
+  const links: number[] = [];
+  for (const n of g.nodes) {
+    const node = env.platform.nodes[n];
+    links.push(node.intraLink, node.nicUp, node.nicDown);
+  }
+  for (const site of g.bySite) {
+    const fabric = env.platform.sites[env.platform.nodes[site[0]].site].fabricLink;
+    if (fabric !== null) links.push(fabric);
+  }
+  return links;
 }
 
 /**
