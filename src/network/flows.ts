@@ -77,8 +77,9 @@ export class FlowNetwork {
   solves = 0;
   /** Counts capacity changes: what was measured under an older version may no longer hold. */
   capacityVersion = 0;
-  /** Per link: flows that have joined it so far (a caller compares it with the flows it started itself). */
+  /** Per link: flows that have joined it so far (a caller compares it with the flows it started itself); and over all links. */
   readonly joins: Float64Array;
+  totalJoins = 0;
 
   constructor(private readonly engine: Engine, capacityBytesPerS: ArrayLike<number>) {
     this.capacity = Float64Array.from(capacityBytesPerS);
@@ -133,6 +134,7 @@ export class FlowNetwork {
   private readonly join = (flow: Flow): void => {
     if (flow.finished) return;
     for (let j = 0; j < flow.links.length; j++) this.joins[flow.links[j]]++;
+    this.totalJoins += flow.links.length;
     flow.started = true;
     flow.lastUpdateS = this.engine.now;
     if (flow.bytes === 0 || flow.links.length === 0 && flow.boundBytesPerS === Infinity) {

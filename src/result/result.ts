@@ -104,7 +104,7 @@ export interface RunResult {
     readonly sitOutPeriods: number;
     readonly timeline: number;
   };
-  readonly simulator: { readonly events: number; readonly flowSolves: number; readonly replayedGroupRounds: number };
+  readonly simulator: { readonly events: number; readonly flowSolves: number; readonly replayedGroupRounds: number; readonly replayedSyncs: number };
   /** The token economy coupled to this run, if the scenario has one. */
   readonly economy?: EconomyOutcome;
   readonly nodes: readonly NodeResult[];

@@ -118,7 +118,7 @@ export interface RunSummary {
     readonly timelineEvents: number;
   };
   readonly perSite: readonly SiteWork[];
-  readonly simulator: { readonly events: number; readonly flowSolves: number; readonly replayedGroupRounds: number };
+  readonly simulator: { readonly events: number; readonly flowSolves: number; readonly replayedGroupRounds: number; readonly replayedSyncs: number };
 }
 
 type MutableCost = { -readonly [K in keyof CostBreakdown]: number };

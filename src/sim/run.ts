@@ -493,11 +493,11 @@ export function simulateRun(scenario: Scenario, spec: RunSpec, opts: RunOptions)
   rs.commit();
   fleet.finish();
   row('end', rs.currentLayout !== null, true);
-  return { ...collect(rs, rs.modelFlopPerToken, roundState.replayed ?? 0), economy: economy?.finish() };
+  return { ...collect(rs, rs.modelFlopPerToken, roundState.replayed ?? 0, roundState.replayedSyncs ?? 0), economy: economy?.finish() };
 }
 
 /** The run's result as plain data, read once from the live state at the end. */
-function collect(rs: RunState, modelFlopPerToken: number, replayedGroupRounds: number): RunResult {
+function collect(rs: RunState, modelFlopPerToken: number, replayedGroupRounds: number, replayedSyncs: number): RunResult {
   const { platform, committed: acc, fleet, net } = rs;
   const precision = rs.scenario.training.precision;
   const priced = (series: string, i: number) => {
@@ -515,7 +515,7 @@ function collect(rs: RunState, modelFlopPerToken: number, replayedGroupRounds: n
       failures: rs.failures, churn: rs.churnEvents, outages: rs.outages, restarts: rs.restarts,
       discardedRounds: rs.discardedRounds, sitOutLayouts: rs.sitOutMemberships.size, sitOutPeriods: rs.sitOutPeriods, timeline: rs.timelineEvents,
     },
-    simulator: { events: rs.engine.processedEvents, flowSolves: net.solves, replayedGroupRounds },
+    simulator: { events: rs.engine.processedEvents, flowSolves: net.solves, replayedGroupRounds, replayedSyncs },
     calibrated: [...new Map(platform.nodes.filter((n) => n.gpu.efficiencyProfile).map((n) => [n.gpu.id, n.gpu])).values()].map((g) => ({
       gpu: g.id, profile: g.efficiencyProfile!, peakFlopS: peakFor(g, precision), curve: g.efficiency.points,
     })),

@@ -89,6 +89,9 @@ describe('replayed inner steps = measured inner steps', () => {
       expect(ff.events.failures).toBeGreaterThan(2);
       expect(ff.events).toEqual(full.events);
       expect(ff.simulator.replayedGroupRounds).toBeGreaterThan(4);
+      // The groups' outer syncs recur with their memberships, and are replayed too.
+      expect(ff.simulator.replayedSyncs).toBeGreaterThan(0);
+      expect(full.simulator.replayedSyncs).toBe(0);
       expect(rel(ff.timeToTrainS, full.timeToTrainS)).toBeLessThan(0.005);
       expect(rel(ff.tokensTrained, full.tokensTrained)).toBeLessThan(0.005);
       expect(rel(ff.breakdown.communicationS, full.breakdown.communicationS)).toBeLessThan(0.005);

@@ -74,7 +74,7 @@ export interface RunSummaryJson {
   readonly cost?: CostParts;
   readonly events: Readonly<Record<string, number>>;
   readonly perSite: readonly SiteJson[];
-  readonly simulator?: { readonly events: number; readonly flowSolves: number; readonly replayedGroupRounds?: number };
+  readonly simulator?: { readonly events: number; readonly flowSolves: number; readonly replayedGroupRounds?: number; readonly replayedSyncs?: number };
   /** GPU classes run on `dtsim calibrate` profiles, with the curves the run used (newer summaries). */
   readonly calibration?: readonly CalibrationJson[];
 }
