@@ -2,7 +2,8 @@
  * One period of training, simulated in detail: a synchronous step, or a DiLoCo outer round
  * (H inner steps in every group, then the outer all-reduce of pseudo-gradients).
  * Inside a round, a group's inner steps are fast-forwarded once two consecutive steps
- * take the same time (nothing else changes inside the group).
+ * take the same time (nothing else changes inside the group), or after one step for a group
+ * whose links are its own. Groups and outer syncs that recur are replayed as measured before.
  */
 import { allOf, spawn, timeout, type SimEvent } from '../engine/events';
 import type { Comm } from '../collective/comm';
@@ -131,8 +132,12 @@ function* innerSteps(env: PeriodEnv, comm: Comm, g: GroupPlan, steps: number, ac
   ends[g.index] = env.engine.now;
 }
 
-/** Every link a private group's step can use: its nodes' GPU-to-GPU links and NICs, its sites' fabrics. */
+/**
+ * Every link a private group's step can use: a one-node group's GPU-to-GPU link; else its nodes'
+ * GPU-to-GPU links and NICs and its sites' fabrics.
+ */
 function groupLinks(env: PeriodEnv, g: GroupPlan): number[] {
+  if (g.nodes.length === 1) return [env.platform.nodes[g.nodes[0]].intraLink];
   const links: number[] = [];
   for (const n of g.nodes) {
     const node = env.platform.nodes[n];
