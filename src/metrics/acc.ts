@@ -183,5 +183,6 @@ export class Acc {
     this.boundLimitedS = 0;
     this.wanBytes = 0;
     this.hardwareFlop = 0;
+    this.linkTransfers = 0;
   }
 }

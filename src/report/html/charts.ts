@@ -45,7 +45,7 @@ export function buildSections(inp: ReportInputs): ChartSection[] {
 
   const mix: ChartSpec[] = [gpuMixChart(s)];
   const missingMix: string[] = [];
-  const overTime = (rows ? gpuTypesOverTimeChart(rows, s, s.run.label) : null) ?? (inp.nodes ? gpuMixOverTimeChart(inp.nodes, s.run.label) : null);
+  const overTime = (rows ? gpuTypesOverTimeChart(rows, s.run.label) : null) ?? (inp.nodes ? gpuMixOverTimeChart(inp.nodes, s.run.label) : null);
   if (overTime) mix.push(overTime);
   else missingMix.push(`GPUs by type over time need a per-type series over time, which these results do not have${inp.nodes ? ' (nodes.csv holds one row per node, not a time series)' : ''}; “GPUs taking part over time” above shows the total.`);
   sections.push({ id: 'fleet', title: 'Fleet and cost', charts: [...mix, siteCostChart(s)], missing: missingMix });

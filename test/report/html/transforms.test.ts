@@ -12,7 +12,7 @@ describe('GPUs by type over time', () => {
       + 'net,100,16,100,step,8,8,0\nnet,200,8,100,timeline: cloud withheld,0,8,0\nnet,300,8,100,step,0,8,0\nbase,100,64,100,step,0,0,0\n');
     const rows = parseTimeseries(t);
     expect(rows[1].gpusByType).toEqual({ 'h100-sxm': 0, 'rtx-4090': 8, b200: 0 });
-    const c = gpuTypesOverTimeChart(rows, summary(), 'net')!;
+    const c = gpuTypesOverTimeChart(rows, 'net')!;
     expect(c.series.map((x) => x.label)).toEqual(['h100-sxm', 'rtx-4090']); // b200 never trained
     // Step-before from the first period's start: 8 H100 until t = 100 s, none from 200 s.
     expect(c.series[0].points.map(([, y]) => y)).toEqual([8, 8, 0, 0]);
@@ -20,7 +20,7 @@ describe('GPUs by type over time', () => {
     expect(c.events.length).toBe(1);
     expect(c.table.rows[1]).toEqual([expect.any(Number), 0, 8, 'timeline: cloud withheld']);
     // A run without the columns (older results) gets no chart.
-    expect(gpuTypesOverTimeChart(parseTimeseries(parseCsv('run,time_s,active_gpus\nnet,1,2\n')), summary(), 'net')).toBeNull();
+    expect(gpuTypesOverTimeChart(parseTimeseries(parseCsv('run,time_s,active_gpus\nnet,1,2\n')), 'net')).toBeNull();
   });
 });
 

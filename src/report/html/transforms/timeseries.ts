@@ -42,7 +42,7 @@ const GPU_TYPE_PREFIX = 'gpus_';
  * generations carry the run as churn, failures, the economy and the timeline change the fleet.
  * Null when the results have no such columns. Pure.
  */
-export function gpuTypesOverTimeChart(rows: readonly SeriesRow[], summary: SummaryJson, run: string, o: SeriesOptions = {}): LineChartSpec | null {
+export function gpuTypesOverTimeChart(rows: readonly SeriesRow[], run: string, o: SeriesOptions = {}): LineChartSpec | null {
   const mine = rows.filter((r) => r.run === run);
   const types = [...new Set(mine.flatMap((r) => Object.keys(r.gpusByType)))].filter((g) => mine.some((r) => r.gpusByType[g] > 0));
   if (mine.length === 0 || types.length === 0) return null;
