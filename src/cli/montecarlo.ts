@@ -24,6 +24,8 @@ export async function runMonteCarlo(
         if (!r.ok) throw new Error(`Monte Carlo run with seed ${seed}: ${r.message}`);
         return r.sample!;
       });
+      // A run that fails before Promise.all below listens must not count as unhandled.
+      for (const p of samples) p.catch(() => {});
       await exec.busy();
     }
     const { first, sample } = firstRun(scenario, { ...opts, seed: seeds[0] });
