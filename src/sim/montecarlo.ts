@@ -103,11 +103,3 @@ export function firstRun(scenario: Scenario, opts: SimulateOptions = {}): { firs
 /** Seeds of `runs` runs from the scenario's seed (or opts.seed). */
 export const mcSeeds = (scenario: Scenario, runs: number, seed?: number): number[] =>
   Array.from({ length: runs }, (_, i) => (seed ?? scenario.seed) + i);
-
-/** `runs` coupled runs in this thread; the first is returned whole as the headline run. */
-export function simulateMonteCarlo(scenario: Scenario, runs: number, opts: SimulateOptions = {}): { first: SimulationResult; monteCarlo: MonteCarlo } {
-  const seeds = mcSeeds(scenario, runs, opts.seed);
-  const { first, sample } = firstRun(scenario, { ...opts, seed: seeds[0] });
-  const rest = seeds.slice(1).map((seed) => sampleRun(scenario, seed, opts));
-  return { first, monteCarlo: bandSamples(seeds, [sample, ...rest]) };
-}
